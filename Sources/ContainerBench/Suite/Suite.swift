@@ -1,0 +1,144 @@
+import Foundation
+
+/// A benchmark suite: the services to measure, how to build them with each driver, and how to judge them ready.
+public struct Suite: Sendable, Codable, Equatable {
+    /// The file the suite came from (absolute), or a description such as "command line".
+    public var source: String
+    /// The services, in file order.
+    public var services: [ServiceSpec]
+    /// Base images named in Dockerfiles, mapped to local images used when the original cannot be pulled.
+    public var baseImages: [String: String]
+
+    public init(source: String, services: [ServiceSpec], baseImages: [String: String] = [:]) {
+        self.source = source
+        self.services = services
+        self.baseImages = baseImages
+    }
+
+    /// The service named `name`, if the suite has one.
+    public func service(named name: String) -> ServiceSpec? {
+        services.first { $0.name == name }
+    }
+}
+
+/// One image to benchmark, built with one or more drivers.
+public struct ServiceSpec: Sendable, Codable, Equatable {
+    /// Short name used in output, labels and the history: `[a-z0-9][a-z0-9_.-]*`.
+    public var name: String
+    /// The build context directory (absolute).
+    public var context: String
+    /// The drivers this service is built with, in file order.
+    public var drivers: [DriverSpec]
+    /// The container port the service listens on; published on 127.0.0.1 only.
+    public var port: Int
+    /// What "ready" means.
+    public var health: HealthSpec
+    /// Startup trials per driver in a run.
+    public var trials: Int
+    /// How long to wait for ready before the trial fails, in seconds.
+    public var readyTimeout: Double
+    /// How long to keep sampling memory after ready, in seconds.
+    public var memoryWindow: Double
+    /// An optional load phase after ready.
+    public var load: LoadSpec?
+    /// Files the build scenarios touch.
+    public var scenarios: ScenarioFiles
+    /// Environment variables set in the container.
+    public var environment: [String: String]
+
+    public init(
+        name: String, context: String, drivers: [DriverSpec], port: Int, health: HealthSpec, trials: Int = 5,
+        readyTimeout: Double = 60, memoryWindow: Double = 10, load: LoadSpec? = nil,
+        scenarios: ScenarioFiles = ScenarioFiles(), environment: [String: String] = [:]
+    ) {
+        self.name = name
+        self.context = context
+        self.drivers = drivers
+        self.port = port
+        self.health = health
+        self.trials = trials
+        self.readyTimeout = readyTimeout
+        self.memoryWindow = memoryWindow
+        self.load = load
+        self.scenarios = scenarios
+        self.environment = environment
+    }
+
+    /// The driver named `name`, if this service has one.
+    public func driver(named name: String) -> DriverSpec? {
+        drivers.first { $0.name == name }
+    }
+}
+
+/// How a service's Python dependencies are installed: a Dockerfile and its build arguments.
+public struct DriverSpec: Sendable, Codable, Equatable {
+    /// "uv", "pip", or any other name the suite gives.
+    public var name: String
+    /// The Dockerfile (absolute path).
+    public var dockerfile: String
+    /// Build arguments passed with `--build-arg`.
+    public var buildArgs: [String: String]
+
+    public init(name: String, dockerfile: String, buildArgs: [String: String] = [:]) {
+        self.name = name
+        self.dockerfile = dockerfile
+        self.buildArgs = buildArgs
+    }
+}
+
+/// The HTTP request that tells a service is ready.
+public struct HealthSpec: Sendable, Codable, Equatable {
+    /// Absolute path, starting with "/".
+    public var path: String
+    /// The status that counts as ready; any 2xx when nil.
+    public var status: Int?
+
+    public init(path: String, status: Int? = nil) {
+        self.path = path
+        self.status = status
+    }
+
+    /// Whether `code` counts as ready.
+    public func accepts(_ code: Int) -> Bool {
+        if let status { return code == status }
+        return (200..<300).contains(code)
+    }
+}
+
+/// A fixed amount of HTTP load applied after ready.
+public struct LoadSpec: Sendable, Codable, Equatable {
+    public var path: String
+    public var requests: Int
+    public var concurrency: Int
+
+    public init(path: String, requests: Int, concurrency: Int) {
+        self.path = path
+        self.requests = requests
+        self.concurrency = concurrency
+    }
+}
+
+/// The files the code-change and deps-change build scenarios touch, relative to the context.
+public struct ScenarioFiles: Sendable, Codable, Equatable {
+    /// Application files appended to (in a temporary copy of the context) for the code-change scenario.
+    public var codeChange: [String]
+    /// Files replaced for the deps-change scenario: destination (in the context) → replacement (in the context).
+    public var depsChange: [String: String]
+
+    public init(codeChange: [String] = [], depsChange: [String: String] = [:]) {
+        self.codeChange = codeChange
+        self.depsChange = depsChange
+    }
+}
+
+/// The build cache situation a build is measured in.
+public enum BuildScenario: String, Codable, Sendable, CaseIterable {
+    /// No layer cache and empty installer caches.
+    case cold
+    /// Nothing changed since the previous build.
+    case warm
+    /// One application file changed.
+    case codeChange = "code-change"
+    /// One dependency added.
+    case depsChange = "deps-change"
+}

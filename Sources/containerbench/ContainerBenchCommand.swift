@@ -1,0 +1,13 @@
+import ArgumentParser
+import ContainerBench
+
+/// The `containerbench` command line: one subcommand per file under Commands/.
+@main
+struct ContainerBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "containerbench",
+        abstract: "Benchmark and verify container images: build, startup, memory, size; budgets and regressions.",
+        version: ContainerBenchVersion.current,
+        subcommands: []
+    )
+}
