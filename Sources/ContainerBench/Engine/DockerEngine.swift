@@ -1,0 +1,264 @@
+import Foundation
+
+/// A client of the Docker Engine API over its unix socket (libcurl). Owns one curl handle, so calls are
+/// serialised by the actor; long-lived event streams use their own handle (`EngineEventStream`).
+public actor DockerEngine {
+    /// The oldest API version containerbench speaks; every call is made with this version in the path.
+    public static let minimumAPIVersion = "1.41"
+
+    /// The unix socket path.
+    public nonisolated let socketPath: String
+    private let http: CurlEasy
+    private var apiVersion = DockerEngine.minimumAPIVersion
+
+    /// Makes a client for `socketPath`, or for DOCKER_HOST (unix:// only) or /var/run/docker.sock.
+    public init(socketPath: String? = nil) throws(EngineError) {
+        if let socketPath {
+            self.socketPath = socketPath
+        } else {
+            self.socketPath = try DockerEngine.defaultSocketPath()
+        }
+        self.http = try CurlEasy()
+    }
+
+    /// The socket named by DOCKER_HOST, or the default.
+    public static func defaultSocketPath(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(EngineError) -> String {
+        guard let host = environment["DOCKER_HOST"], !host.isEmpty else { return "/var/run/docker.sock" }
+        guard host.hasPrefix("unix://") else {
+            throw EngineError(
+                .notRunning,
+                "DOCKER_HOST=\(host) is not a unix socket: containerbench measures a local engine only; "
+                    + "unset DOCKER_HOST or point it at unix:///var/run/docker.sock")
+        }
+        return String(host.dropFirst("unix://".count))
+    }
+
+    /// Checks that an engine answers and speaks API 1.41 or newer.
+    /// - Returns: the engine's version.
+    /// - Throws: `EngineError.notRunning` when nothing answers, `.unsupportedAPI` when the engine is too old.
+    @discardableResult
+    public func connect() throws(EngineError) -> EngineVersion {
+        let ping = http.perform(url: "http://localhost/_ping", unixSocket: socketPath, timeout: 3)
+        guard ping.transportSucceeded, ping.status == 200 else {
+            throw EngineError(
+                .notRunning,
+                "no container engine answers on \(socketPath) (\(ping.curlMessage)); start dockerd "
+                    + "(`make setup` does) or set DOCKER_HOST")
+        }
+        let version: EngineVersion = try get("/version", versioned: false)
+        guard Self.compare(version.apiVersion, Self.minimumAPIVersion) >= 0 else {
+            throw EngineError(
+                .unsupportedAPI,
+                "the engine speaks API \(version.apiVersion); containerbench needs \(Self.minimumAPIVersion) or "
+                    + "newer (Docker 20.10+)")
+        }
+        apiVersion = Self.minimumAPIVersion
+        return version
+    }
+
+    /// Engine facts for the environment fingerprint and `doctor`.
+    public func info() throws(EngineError) -> EngineInfo {
+        try get("/info")
+    }
+
+    /// The engine's version.
+    public func version() throws(EngineError) -> EngineVersion {
+        try get("/version", versioned: false)
+    }
+
+    /// Inspects an image; nil when it does not exist.
+    public func inspectImage(_ name: String) throws(EngineError) -> ImageInspect? {
+        do {
+            return try get("/images/\(Self.escape(name))/json") as ImageInspect
+        } catch where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// An image's layers, newest first, as the engine reports them.
+    public func imageHistory(_ name: String) throws(EngineError) -> [ImageHistoryItem] {
+        try get("/images/\(Self.escape(name))/history")
+    }
+
+    /// Removes an image (forced); missing images are not an error.
+    public func removeImage(_ name: String) throws(EngineError) {
+        let response = request("DELETE", "/images/\(Self.escape(name))?force=1", timeout: 60)
+        if response.status == 404 { return }
+        try check(response, what: "remove image \(name)")
+    }
+
+    /// Creates a container; returns its id.
+    public func createContainer(_ spec: ContainerSpec) throws(EngineError) -> String {
+        var hostConfig: [String: Any] = [
+            "NetworkMode": spec.networkMode,
+            "SecurityOpt": ["no-new-privileges"],
+        ]
+        if let memory = spec.memoryLimit { hostConfig["Memory"] = memory }
+        if let cpus = spec.cpuLimit { hostConfig["NanoCpus"] = Int64(cpus * 1_000_000_000) }
+        var body: [String: Any] = [
+            "Image": spec.image,
+            "Env": spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            "Labels": spec.labels,
+            "HostConfig": hostConfig,
+        ]
+        if let command = spec.command { body["Cmd"] = command }
+        if let interval = spec.healthInterval { body["Healthcheck"] = ["Interval": interval] }
+        var path = "/containers/create"
+        if let name = spec.name { path += "?name=\(Self.escape(name))" }
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        } catch {
+            throw EngineError(.decoding, "could not encode the container spec: \(error)")
+        }
+        let response = request("POST", path, body: data, timeout: 30)
+        try check(response, what: "create a container from \(spec.image)")
+        struct Created: Decodable {
+            var Id: String  // swiftlint:disable:this identifier_name
+        }
+        return try decode(Created.self, response.body, what: "create").Id
+    }
+
+    /// Starts a created container.
+    public func startContainer(_ id: String) throws(EngineError) {
+        let response = request("POST", "/containers/\(id)/start", timeout: 30)
+        if response.status == 304 { return }
+        try check(response, what: "start container \(id.prefix(12))")
+    }
+
+    /// Inspects a container.
+    public func inspectContainer(_ id: String) throws(EngineError) -> ContainerInspect {
+        try get("/containers/\(id)/json")
+    }
+
+    /// Stops a container, waiting up to `timeout` seconds before the engine kills it.
+    public func stopContainer(_ id: String, timeout: Int = 5) throws(EngineError) {
+        let response = request("POST", "/containers/\(id)/stop?t=\(timeout)", timeout: Double(timeout) + 30)
+        if response.status == 304 || response.status == 404 { return }
+        try check(response, what: "stop container \(id.prefix(12))")
+    }
+
+    /// Removes a container (forced, with its anonymous volumes); a missing container is not an error.
+    public func removeContainer(_ id: String) throws(EngineError) {
+        let response = request("DELETE", "/containers/\(id)?force=1&v=1", timeout: 60)
+        if response.status == 404 { return }
+        try check(response, what: "remove container \(id.prefix(12))")
+    }
+
+    /// The last `tail` lines of a container's stdout and stderr, demultiplexed.
+    public func logs(_ id: String, tail: Int = 50) throws(EngineError) -> String {
+        let response = request("GET", "/containers/\(id)/logs?stdout=1&stderr=1&tail=\(tail)", timeout: 10)
+        try check(response, what: "read the logs of \(id.prefix(12))")
+        return Self.demultiplex(response.body)
+    }
+
+    /// Ids of containers (running or not) that carry `label` (`key` or `key=value`).
+    public func containers(withLabel label: String) throws(EngineError) -> [String] {
+        let filters = "{\"label\":[\"\(label)\"]}"
+        let query = "/containers/json?all=1&filters=\(Self.escape(filters))"
+        struct Row: Decodable {
+            var Id: String  // swiftlint:disable:this identifier_name
+            var Labels: [String: String]?  // swiftlint:disable:this identifier_name
+        }
+        let rows: [Row] = try get(query)
+        return rows.map(\.Id)
+    }
+
+    /// Labels of a container listed by `containers(withLabel:)`.
+    public func labels(ofContainer id: String) throws(EngineError) -> [String: String] {
+        struct Config: Decodable {
+            var Labels: [String: String]?  // swiftlint:disable:this identifier_name
+        }
+        struct Inspect: Decodable {
+            var Config: Config  // swiftlint:disable:this identifier_name
+        }
+        let inspect: Inspect = try get("/containers/\(id)/json")
+        return inspect.Config.Labels ?? [:]
+    }
+
+    // MARK: - Plumbing
+
+    private func get<T: Decodable>(_ path: String, versioned: Bool = true) throws(EngineError) -> T {
+        let response = request("GET", path, versioned: versioned, timeout: 30)
+        try check(response, what: "GET \(path)")
+        return try decode(T.self, response.body, what: path)
+    }
+
+    private func request(
+        _ method: String, _ path: String, body: Data? = nil, versioned: Bool = true, timeout: Double
+    ) -> CurlResponse {
+        let prefix = versioned ? "/v\(apiVersion)" : ""
+        return http.perform(
+            method: method, url: "http://localhost\(prefix)\(path)", unixSocket: socketPath,
+            headers: body == nil ? [] : ["Content-Type: application/json"], body: body, timeout: timeout)
+    }
+
+    private func check(_ response: CurlResponse, what: String) throws(EngineError) {
+        guard response.transportSucceeded else {
+            let code: EngineError.Code = response.curlCode == 7 ? .notRunning : .transport
+            throw EngineError(code, "could not \(what): \(response.curlMessage) (socket \(socketPath))")
+        }
+        guard (200..<300).contains(response.status) else {
+            let message = Self.daemonMessage(response.body)
+            let code: EngineError.Code = response.status == 404 ? .notFound : .http
+            throw EngineError(code, "could not \(what): \(message)", status: response.status)
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws(EngineError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw EngineError(.decoding, "unexpected answer to \(what): \(error)")
+        }
+    }
+
+    /// The daemon's `{"message": ...}`, or the body as text.
+    static func daemonMessage(_ body: Data) -> String {
+        struct Message: Decodable { var message: String }
+        if let decoded = try? JSONDecoder().decode(Message.self, from: body) { return decoded.message }
+        return String(decoding: body.prefix(500), as: UTF8.self)
+    }
+
+    /// Splits the engine's multiplexed log stream (8-byte frame headers) into text.
+    static func demultiplex(_ data: Data) -> String {
+        var output = Data()
+        var index = data.startIndex
+        let bytes = [UInt8](data)
+        var offset = 0
+        // Frames: [stream, 0, 0, 0, size (big endian u32)] payload. Without a TTY the engine always frames.
+        while offset + 8 <= bytes.count, bytes[offset] <= 2, bytes[offset + 1] == 0 {
+            let size =
+                Int(bytes[offset + 4]) << 24 | Int(bytes[offset + 5]) << 16 | Int(bytes[offset + 6]) << 8
+                | Int(bytes[offset + 7])
+            let start = offset + 8
+            let end = min(bytes.count, start + size)
+            output.append(contentsOf: bytes[start..<end])
+            offset = end
+        }
+        if offset == 0 { return String(decoding: data, as: UTF8.self) }
+        index = data.startIndex + offset
+        if index < data.endIndex { output.append(data[index...]) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:/@")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// Compares dotted versions numerically: -1, 0 or 1.
+    static func compare(_ left: String, _ right: String) -> Int {
+        let a = left.split(separator: ".").map { Int($0) ?? 0 }
+        let b = right.split(separator: ".").map { Int($0) ?? 0 }
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+}

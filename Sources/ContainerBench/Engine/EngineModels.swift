@@ -1,0 +1,194 @@
+import Foundation
+
+/// The engine's `/version` answer, trimmed to what containerbench uses.
+public struct EngineVersion: Sendable, Codable, Equatable {
+    public var version: String
+    public var apiVersion: String
+    public var minAPIVersion: String?
+    public var kernelVersion: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version = "Version"
+        case apiVersion = "ApiVersion"
+        case minAPIVersion = "MinAPIVersion"
+        case kernelVersion = "KernelVersion"
+    }
+}
+
+/// The engine's `/info` answer, trimmed.
+public struct EngineInfo: Sendable, Codable, Equatable {
+    public var storageDriver: String
+    public var cgroupVersion: String?
+    public var cgroupDriver: String?
+    public var cpus: Int
+    public var memoryBytes: Int64
+    public var serverVersion: String?
+
+    enum CodingKeys: String, CodingKey {
+        case storageDriver = "Driver"
+        case cgroupVersion = "CgroupVersion"
+        case cgroupDriver = "CgroupDriver"
+        case cpus = "NCPU"
+        case memoryBytes = "MemTotal"
+        case serverVersion = "ServerVersion"
+    }
+}
+
+/// `GET /images/{name}/json`, trimmed.
+public struct ImageInspect: Sendable, Codable, Equatable {
+    public var id: String
+    public var size: Int64
+    public var config: ImageConfig?
+    public var rootFS: RootFS?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case size = "Size"
+        case config = "Config"
+        case rootFS = "RootFS"
+    }
+
+    /// An image's runtime configuration.
+    public struct ImageConfig: Sendable, Codable, Equatable {
+        public var user: String?
+        public var env: [String]?
+        public var cmd: [String]?
+        public var entrypoint: [String]?
+        public var healthcheck: Healthcheck?
+        public var labels: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case user = "User"
+            case env = "Env"
+            case cmd = "Cmd"
+            case entrypoint = "Entrypoint"
+            case healthcheck = "Healthcheck"
+            case labels = "Labels"
+        }
+    }
+
+    /// A HEALTHCHECK as the engine stores it.
+    public struct Healthcheck: Sendable, Codable, Equatable {
+        public var test: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case test = "Test"
+        }
+
+        /// Whether a real check is declared (not absent, not `NONE`).
+        public var isDeclared: Bool {
+            guard let first = test?.first else { return false }
+            return first != "NONE"
+        }
+    }
+
+    /// The layer digests.
+    public struct RootFS: Sendable, Codable, Equatable {
+        public var layers: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case layers = "Layers"
+        }
+    }
+}
+
+/// One row of `GET /images/{name}/history`.
+public struct ImageHistoryItem: Sendable, Codable, Equatable {
+    public var id: String
+    public var createdBy: String
+    public var size: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case createdBy = "CreatedBy"
+        case size = "Size"
+    }
+}
+
+/// `GET /containers/{id}/json`, trimmed to the state.
+public struct ContainerInspect: Sendable, Codable, Equatable {
+    public var id: String
+    public var state: State
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case state = "State"
+    }
+
+    /// A container's state.
+    public struct State: Sendable, Codable, Equatable {
+        public var status: String
+        public var running: Bool
+        public var exitCode: Int
+        public var pid: Int?
+        public var oomKilled: Bool?
+        public var startedAt: String?
+        public var finishedAt: String?
+        public var health: Health?
+
+        enum CodingKeys: String, CodingKey {
+            case status = "Status"
+            case running = "Running"
+            case exitCode = "ExitCode"
+            case pid = "Pid"
+            case oomKilled = "OOMKilled"
+            case startedAt = "StartedAt"
+            case finishedAt = "FinishedAt"
+            case health = "Health"
+        }
+    }
+
+    /// Docker's health state.
+    public struct Health: Sendable, Codable, Equatable {
+        public var status: String
+
+        enum CodingKeys: String, CodingKey {
+            case status = "Status"
+        }
+    }
+}
+
+/// What containerbench asks the engine to create. Every container carries the project's labels.
+public struct ContainerSpec: Sendable, Equatable {
+    public var image: String
+    public var name: String?
+    public var command: [String]?
+    public var environment: [String: String]
+    public var labels: [String: String]
+    /// "host" by default: ports are the service's own on the host's loopback.
+    public var networkMode: String
+    /// Bytes; nil for no limit.
+    public var memoryLimit: Int64?
+    /// CPUs (fractional); nil for no limit.
+    public var cpuLimit: Double?
+    /// Overrides the image HEALTHCHECK interval (nanoseconds) so that `healthy` is timed finely; nil keeps it.
+    public var healthInterval: Int64?
+
+    public init(
+        image: String, name: String? = nil, command: [String]? = nil, environment: [String: String] = [:],
+        labels: [String: String] = [:], networkMode: String = "host", memoryLimit: Int64? = nil,
+        cpuLimit: Double? = nil, healthInterval: Int64? = nil
+    ) {
+        self.image = image
+        self.name = name
+        self.command = command
+        self.environment = environment
+        self.labels = labels
+        self.networkMode = networkMode
+        self.memoryLimit = memoryLimit
+        self.cpuLimit = cpuLimit
+        self.healthInterval = healthInterval
+    }
+}
+
+/// The labels containerbench puts on everything it creates, so that `gc` can always find it.
+public enum ContainerLabels {
+    /// Present on every container containerbench creates.
+    public static let managed = "io.containerbench.managed"
+    /// The run id that created the container.
+    public static let run = "io.containerbench.run"
+    /// The pid of the process that created it (gc skips containers whose creator is still alive).
+    public static let pid = "io.containerbench.pid"
+    public static let service = "io.containerbench.service"
+    public static let driver = "io.containerbench.driver"
+}

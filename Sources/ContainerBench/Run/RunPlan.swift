@@ -1,0 +1,30 @@
+import Foundation
+
+/// What one `run` measures.
+public struct RunPlan: Sendable {
+    public var suite: Suite
+    /// Build scenarios, in the order they are built (cold first).
+    public var scenarios: [BuildScenario]
+    /// Overrides every service's trial count.
+    public var trials: Int?
+    public var label: String?
+    /// Measure the engine floor (a minimal container of the same base).
+    public var measureFloor: Bool
+    public var options: TrialOptions
+    /// Where temporary files go; removed at the end of the run.
+    public var workDirectory: URL
+
+    public init(
+        suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,
+        measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
+        workDirectory: URL = FileManager.default.temporaryDirectory
+    ) {
+        self.suite = suite
+        self.scenarios = scenarios
+        self.trials = trials
+        self.label = label
+        self.measureFloor = measureFloor
+        self.options = options
+        self.workDirectory = workDirectory
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Logging
+
+/// What one trial measures: which image, as which service, on which port.
+public struct TrialTarget: Sendable {
+    public var image: String
+    public var service: String
+    public var driver: String
+    public var port: Int
+    public var health: HealthSpec
+    public var readyTimeout: Double
+    public var memoryWindow: Double
+    public var environment: [String: String]
+    public var command: [String]?
+    public var load: LoadSpec?
+
+    public init(
+        image: String, service: String, driver: String, port: Int, health: HealthSpec, readyTimeout: Double,
+        memoryWindow: Double, environment: [String: String] = [:], command: [String]? = nil, load: LoadSpec? = nil
+    ) {
+        self.image = image
+        self.service = service
+        self.driver = driver
+        self.port = port
+        self.health = health
+        self.readyTimeout = readyTimeout
+        self.memoryWindow = memoryWindow
+        self.environment = environment
+        self.command = command
+        self.load = load
+    }
+}
+
+/// Runs one startup trial: create → start → probe until ready → sample memory through the window → remove.
+/// The container is removed whatever happens, and a failing trial is a result with its reason, not a throw.
+public struct StartupTrialRunner: Sendable {
+    public var engine: DockerEngine
+    public var events: EngineEventStream?
+    public var runID: String
+    public var options: TrialOptions
+    public var logger: Logger
+
+    public init(
+        engine: DockerEngine, events: EngineEventStream?, runID: String, options: TrialOptions, logger: Logger
+    ) {
+        self.engine = engine
+        self.events = events
+        self.runID = runID
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Measures one trial of `target`.
+    public func run(_ target: TrialTarget, index: Int) async -> TrialRecord {
+        var record = TrialRecord(
+            service: target.service, driver: target.driver, index: index, succeeded: false,
+            coldCache: options.coldCache)
+        if HTTPReadinessProbe.portAnswers(target.port) {
+            record.failure =
+                "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
+                + "that process, not \(target.service). Stop it or change the service's port."
+            return record
+        }
+        if options.coldCache { Self.dropPageCache() }
+        let probe: HTTPReadinessProbe
+        do {
+            probe = try HTTPReadinessProbe(port: target.port, path: target.health.path)
+        } catch {
+            record.failure = "could not make the readiness probe: \(error)"
+            return record
+        }
+        let spec = ContainerSpec(
+            image: target.image, command: target.command, environment: target.environment,
+            labels: [
+                ContainerLabels.managed: "1", ContainerLabels.run: runID,
+                ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
+                ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
+            ],
+            memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
+            healthInterval: options.healthInterval.map { Int64($0 * 1_000_000_000) })
+        let origin = MonotonicClock.now()
+        let id: String
+        do {
+            id = try await engine.createContainer(spec)
+        } catch {
+            record.failure = "create failed: \(error)"
+            return record
+        }
+        record.phases.created = MonotonicClock.now() - origin
+        // From here every path ends in removeContainer: the loops below return on cancellation, never throw.
+        var sampler: CgroupMemorySampler?
+        do {
+            try await engine.startContainer(id)
+        } catch {
+            record.failure = "start failed: \(error)"
+            try? await engine.removeContainer(id)
+            return record
+        }
+        record.phases.started = MonotonicClock.now() - origin
+        if let location = CgroupMemorySampler.locate(containerID: id) {
+            sampler = CgroupMemorySampler(location: location, origin: origin, interval: options.sampleInterval)
+        } else {
+            logger.warning("no cgroup memory files found for the container; memory not sampled")
+        }
+        let outcome = await waitUntilReady(containerID: id, probe: probe, target: target, origin: origin, record: &record)
+        if outcome, let inspect = try? await engine.inspectContainer(id),
+            let startedAt = inspect.state.startedAt.flatMap(MonotonicClock.parseEngineDate)
+        {
+            record.phases.running = MonotonicClock.monotonic(fromWall: startedAt) - origin
+        }
+        if outcome {
+            let readyAt = origin + (record.phases.ready ?? 0)
+            if let load = target.load {
+                let loadStart = MonotonicClock.now() - origin
+                var result = LoadGenerator(port: target.port, spec: load).run()
+                let loadEnd = MonotonicClock.now() - origin
+                result.memoryPeakBytes = sampler?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
+                    .map(\.workingSetBytes).max()
+                record.load = result
+            }
+            // Keep sampling through the window; watch for `healthy` and for the service dying meanwhile.
+            let windowEnd = readyAt + target.memoryWindow
+            while MonotonicClock.now() < windowEnd && !Task.isCancelled {
+                if let died = deathEvent(id) {
+                    record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
+                    break
+                }
+                if record.phases.healthy == nil, let healthy = healthEvent(id, "healthy") {
+                    record.phases.healthy = healthy.time - origin
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if record.phases.healthy == nil, let healthy = healthEvent(id, "healthy") {
+                record.phases.healthy = healthy.time - origin
+            }
+            if record.failure == nil { record.succeeded = true }
+        }
+        if let sampler {
+            let (summary, samples) = sampler.stop()
+            record.memory = summary
+            record.samples = samples
+        }
+        do {
+            try await engine.removeContainer(id)
+        } catch {
+            logger.warning("could not remove container \(id.prefix(12)): \(error)")
+        }
+        return record
+    }
+
+    /// Probes until ready, the container dies or turns unhealthy, or the timeout passes.
+    private func waitUntilReady(
+        containerID id: String, probe: HTTPReadinessProbe, target: TrialTarget, origin: Double,
+        record: inout TrialRecord
+    ) async -> Bool {
+        let deadline = origin + target.readyTimeout
+        var lastInspect = MonotonicClock.now()
+        var lastStatus: Int?
+        while !Task.isCancelled {
+            if let died = deathEvent(id) {
+                record.failure = await failureText("exited with code \(died.exitCode ?? -1) before ready", id)
+                return false
+            }
+            if healthEvent(id, "unhealthy") != nil {
+                record.failure = await failureText("turned unhealthy before ready", id)
+                return false
+            }
+            let attempt = probe.attempt()
+            if record.phases.firstTCP == nil, let connected = attempt.connectedAt {
+                record.phases.firstTCP = connected - origin
+            }
+            if let status = attempt.status {
+                lastStatus = status
+                if target.health.accepts(status) {
+                    record.phases.ready = attempt.endedAt - origin
+                    return true
+                }
+            }
+            let now = MonotonicClock.now()
+            if now >= deadline {
+                let seen = lastStatus.map { "last answer HTTP \($0)" } ?? "no HTTP answer"
+                record.failure = await failureText(
+                    "not ready within \(target.readyTimeout) s on \(probe.url) (\(seen))", id)
+                return false
+            }
+            // Without the event stream, ask the engine directly (every 100 ms) whether the container still runs.
+            if events?.isConnected != true, now - lastInspect > 0.1 {
+                lastInspect = now
+                if let inspect = try? await engine.inspectContainer(id), !inspect.state.running {
+                    record.failure = await failureText(
+                        "exited with code \(inspect.state.exitCode) before ready", id)
+                    return false
+                }
+            }
+            let next = attempt.startedAt + options.probeInterval
+            let wait = next - MonotonicClock.now()
+            if wait > 0 { try? await Task.sleep(for: .microseconds(Int(wait * 1_000_000))) }
+        }
+        record.failure = "interrupted"
+        return false
+    }
+
+    private func deathEvent(_ id: String) -> EngineEvent? {
+        events?.events(for: id).first { $0.action == "die" }
+    }
+
+    private func healthEvent(_ id: String, _ status: String) -> EngineEvent? {
+        events?.events(for: id).first { $0.action == "health_status: \(status)" }
+    }
+
+    private func failureText(_ reason: String, _ id: String) async -> String {
+        let logs = (try? await engine.logs(id, tail: 50)) ?? "(logs unavailable)"
+        let trimmed = logs.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? reason : "\(reason); last log lines:\n\(trimmed)"
+    }
+
+    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only; ignored otherwise).
+    static func dropPageCache() {
+        sync()
+        if let handle = FileHandle(forWritingAtPath: "/proc/sys/vm/drop_caches") {
+            handle.write(Data("3\n".utf8))
+            try? handle.close()
+        }
+    }
+}
