@@ -166,7 +166,8 @@ struct HistoryFixtureTests {
         do {
             let store = try SQLiteHistoryStore(
                 path: fixture.path, now: { HistoryFixtures.date(1_761_955_300) }, migratingUpTo: "v1")
-            try store.save(HistoryFixtures.v1Run, evaluation: HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID))
+            try store.save(
+                HistoryFixtures.v1Run, evaluation: HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID))
             try store.saveBaseline(name: "v1", runIDs: [HistoryFixtures.v1RunID], description: "made by schema v1")
             #expect(try store.appliedSchemaVersions() == ["v1"])
         }

@@ -64,9 +64,10 @@ public protocol HistoryStore: Sendable {
     func exportBaseline(name: String) throws -> Data
 
     /// Stores the baseline in `data` (from `exportBaseline`); replaces one of the same name only when `replacing`.
-    /// - Throws: `HistoryError` with code `invalidBaselineFile` or `baselineExists`.
+    /// - Parameter source: where `data` came from (the file's path), named in errors.
+    /// - Throws: `HistoryError` with code `invalidBaselineFile` (naming `source`) or `baselineExists`.
     @discardableResult
-    func importBaseline(_ data: Data, replacing: Bool) throws -> Baseline
+    func importBaseline(_ data: Data, source: String, replacing: Bool) throws -> Baseline
 
     /// Acknowledges the change of `metric` for `service` × `driver` from run `fromRun` on.
     /// - Throws: `HistoryError` with code `runNotFound`.

@@ -135,9 +135,9 @@ extension SQLiteHistoryStore {
         }
     }
 
-    /// Stores the baseline in `data`; see `HistoryStore.importBaseline(_:replacing:)`.
+    /// Stores the baseline in `data`; see `HistoryStore.importBaseline(_:source:replacing:)`.
     @discardableResult
-    public func importBaseline(_ data: Data, replacing: Bool = false) throws -> Baseline {
+    public func importBaseline(_ data: Data, source: String, replacing: Bool = false) throws -> Baseline {
         let decoder = Self.jsonDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -153,12 +153,12 @@ extension SQLiteHistoryStore {
             let header = try decoder.decode(BaselineFileHeader.self, from: data)
             guard header.format == BaselineFile.formatName else {
                 throw HistoryError(
-                    .invalidBaselineFile, path: path,
+                    .invalidBaselineFile, path: source,
                     detail: "format is '\(header.format)', expected '\(BaselineFile.formatName)'")
             }
             guard header.version <= BaselineFile.currentVersion else {
                 throw HistoryError(
-                    .invalidBaselineFile, path: path,
+                    .invalidBaselineFile, path: source,
                     detail: "format version \(header.version) is newer than this binary's "
                         + "\(BaselineFile.currentVersion): use a newer containerbench")
             }
@@ -166,11 +166,11 @@ extension SQLiteHistoryStore {
         } catch let error as HistoryError {
             throw error
         } catch {
-            throw HistoryError(.invalidBaselineFile, path: path, detail: "\(error)")
+            throw HistoryError(.invalidBaselineFile, path: source, detail: "\(error)")
         }
         let baseline = file.baseline
         guard !baseline.name.isEmpty else {
-            throw HistoryError(.invalidBaselineFile, path: path, detail: "the baseline has no name")
+            throw HistoryError(.invalidBaselineFile, path: source, detail: "the baseline has no name")
         }
         return try write { db in
             let exists = try Bool.fetchOne(

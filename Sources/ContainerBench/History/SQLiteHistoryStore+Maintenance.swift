@@ -43,4 +43,9 @@ extension SQLiteHistoryStore {
     package func executeRaw(_ sql: String) throws {
         try write { db in try db.execute(sql: sql) }
     }
+
+    /// The file's size in database pages.
+    package func pageCount() throws -> Int? {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }
+    }
 }

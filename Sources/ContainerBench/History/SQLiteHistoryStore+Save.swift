@@ -8,10 +8,21 @@ extension SQLiteHistoryStore {
     }
 
     /// Stores `run`, calling `beforeCommit` inside the transaction after every row is written: tests use it to
-    /// read from another connection while the write is open, or to fail at the last moment.
-    package func save(_ run: RunRecord, evaluation: Evaluation?, beforeCommit: (() throws -> Void)?) throws {
+    /// read from another connection while the write is open, or to fail at the last moment. `maximumPageCount`
+    /// caps the file's size for this save, which makes SQLite fail as on a full disk.
+    package func save(
+        _ run: RunRecord, evaluation: Evaluation?, maximumPageCount: Int? = nil,
+        beforeCommit: (() throws -> Void)? = nil
+    ) throws {
         try write(runID: run.id) { db in
-            try Self.insert(run, db)
+            if let maximumPageCount {
+                let previous = try Int.fetchOne(db, sql: "PRAGMA max_page_count") ?? 1_073_741_823
+                try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)")
+                defer { try? db.execute(sql: "PRAGMA max_page_count = \(previous)") }
+                try Self.insert(run, db)
+            } else {
+                try Self.insert(run, db)
+            }
             if let evaluation {
                 try Self.insert(evaluation, runID: run.id, db)
             }
