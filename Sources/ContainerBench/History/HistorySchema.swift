@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+
+/// The history's schema, as an ordered list of migrations. A migration, once released, is never edited: a change
+/// to the schema is a new migration appended at the end, so every older file migrates in place.
+enum HistorySchema {
+    /// The migration identifiers this binary knows, oldest first.
+    static var identifiers: [String] { migrator.migrations }
+
+    /// The migrator, in registration order. `upTo` stops after that identifier (used to make old fixture files).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createVersion1)
+        migrator.registerMigration("v2", migrate: createVersion2)
+        return migrator
+    }
+
+    /// v1: runs and everything they measured, verdicts, baselines.
+    private static func createVersion1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+                    label TEXT,
+                    suite TEXT NOT NULL,
+                    fingerprint_key TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX runs_by_date ON runs(started_at DESC);
+                CREATE INDEX runs_by_fingerprint ON runs(fingerprint_key, status, started_at DESC);
+
+                CREATE TABLE environments (
+                    run_id TEXT PRIMARY KEY NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    kernel TEXT NOT NULL,
+                    cpu_model TEXT NOT NULL,
+                    cpu_cores INTEGER NOT NULL,
+                    memory_bytes INTEGER NOT NULL,
+                    engine_version TEXT NOT NULL,
+                    api_version TEXT NOT NULL,
+                    storage_driver TEXT NOT NULL,
+                    cgroup_version INTEGER NOT NULL,
+                    build_client TEXT NOT NULL,
+                    harness_version TEXT NOT NULL,
+                    base_images TEXT NOT NULL,
+                    lock_hashes TEXT NOT NULL,
+                    git_commit TEXT,
+                    git_dirty INTEGER,
+                    limits TEXT NOT NULL,
+                    index_mode TEXT NOT NULL
+                ) STRICT;
+
+                CREATE TABLE builds (
+                    id INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    seconds REAL NOT NULL CHECK (seconds >= 0),
+                    succeeded INTEGER NOT NULL,
+                    image_id TEXT,
+                    log_tail TEXT,
+                    UNIQUE (run_id, position)
+                ) STRICT;
+
+                CREATE TABLE build_steps (
+                    build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    seconds REAL NOT NULL CHECK (seconds >= 0),
+                    cached INTEGER NOT NULL,
+                    PRIMARY KEY (build_id, position)
+                ) STRICT;
+
+                CREATE TABLE images (
+                    id INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    image_id TEXT NOT NULL,
+                    bytes INTEGER NOT NULL CHECK (bytes >= 0),
+                    compressed_bytes INTEGER CHECK (compressed_bytes >= 0),
+                    base_bytes INTEGER CHECK (base_bytes >= 0),
+                    user TEXT,
+                    has_healthcheck INTEGER NOT NULL,
+                    UNIQUE (run_id, position)
+                ) STRICT;
+
+                CREATE TABLE image_layers (
+                    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    bytes INTEGER NOT NULL CHECK (bytes >= 0),
+                    PRIMARY KEY (image_id, position)
+                ) STRICT;
+
+                CREATE TABLE trials (
+                    id INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    is_floor INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    trial_index INTEGER NOT NULL CHECK (trial_index >= 0),
+                    succeeded INTEGER NOT NULL,
+                    failure TEXT,
+                    cold_cache INTEGER NOT NULL,
+                    created_s REAL,
+                    started_s REAL,
+                    running_s REAL,
+                    first_tcp_s REAL,
+                    ready_s REAL,
+                    healthy_s REAL,
+                    memory_peak_bytes INTEGER,
+                    memory_working_set_peak_bytes INTEGER,
+                    memory_rss_peak_bytes INTEGER,
+                    memory_sample_count INTEGER,
+                    memory_mean_interval_s REAL,
+                    load_requests INTEGER,
+                    load_failures INTEGER,
+                    load_concurrency INTEGER,
+                    load_seconds REAL,
+                    load_latency_p50_s REAL,
+                    load_latency_p95_s REAL,
+                    load_latency_max_s REAL,
+                    load_memory_peak_bytes INTEGER,
+                    UNIQUE (run_id, is_floor, position),
+                    CHECK ((memory_peak_bytes IS NULL) = (memory_sample_count IS NULL)),
+                    CHECK ((load_requests IS NULL) = (load_seconds IS NULL))
+                ) STRICT;
+                CREATE INDEX trials_by_pair ON trials(service, driver);
+
+                CREATE TABLE memory_samples (
+                    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    t REAL NOT NULL,
+                    usage_bytes INTEGER NOT NULL CHECK (usage_bytes >= 0),
+                    working_set_bytes INTEGER NOT NULL,
+                    rss_bytes INTEGER NOT NULL,
+                    cache_bytes INTEGER NOT NULL,
+                    PRIMARY KEY (trial_id, position)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE metric_values (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY (run_id, service, driver, metric, scenario, position)
+                ) STRICT;
+                CREATE INDEX metric_values_by_series ON metric_values(service, driver, metric, scenario);
+
+                CREATE TABLE run_messages (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('warning', 'error')),
+                    position INTEGER NOT NULL,
+                    message TEXT NOT NULL,
+                    PRIMARY KEY (run_id, kind, position)
+                ) STRICT;
+
+                CREATE TABLE evaluations (
+                    run_id TEXT PRIMARY KEY NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    evaluated_run_id TEXT NOT NULL,
+                    baseline_description TEXT
+                ) STRICT;
+
+                CREATE TABLE verdicts (
+                    run_id TEXT NOT NULL REFERENCES evaluations(run_id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('budget', 'ratio', 'regression', 'policy')),
+                    position INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    driver TEXT,
+                    metric TEXT,
+                    outcome TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    PRIMARY KEY (run_id, kind, position)
+                ) STRICT;
+
+                CREATE TABLE baselines (
+                    name TEXT PRIMARY KEY NOT NULL CHECK (length(name) > 0),
+                    created_at INTEGER NOT NULL,
+                    description TEXT NOT NULL,
+                    run_ids TEXT NOT NULL,
+                    fingerprint_key TEXT
+                ) STRICT;
+
+                CREATE TABLE baseline_samples (
+                    baseline_name TEXT NOT NULL REFERENCES baselines(name) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY (baseline_name, run_id, service, driver, metric, scenario, position)
+                ) STRICT;
+                """
+        )
+    }
+
+    /// v2: annotations (a change acknowledged as intended from a run on), and an index for the series query that
+    /// starts from the metric (plots of one metric across every service).
+    private static func createVersion2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE annotations (
+                    id INTEGER PRIMARY KEY,
+                    service TEXT NOT NULL,
+                    driver TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    from_run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    note TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX annotations_by_series ON annotations(service, driver, metric);
+                CREATE INDEX metric_values_by_metric ON metric_values(metric, service, driver);
+                """
+        )
+    }
+}

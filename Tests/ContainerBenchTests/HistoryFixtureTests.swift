@@ -1,0 +1,177 @@
+import ContainerBench
+import Foundation
+import Testing
+
+/// Runs, temporary folders and fixture files shared by the history tests.
+enum HistoryFixtures {
+    /// A date at whole milliseconds, as the store keeps them.
+    static func date(_ secondsSince1970: Double) -> Date {
+        Date(timeIntervalSince1970: (secondsSince1970 * 1000).rounded() / 1000)
+    }
+
+    /// A machine; `cpuCores` changes the comparability key.
+    static func environment(cpuCores: Int = 2) -> EnvironmentFingerprint {
+        EnvironmentFingerprint(
+            kernel: "6.1.0-28-amd64", cpuModel: "AMD EPYC 7B13", cpuCores: cpuCores, memoryBytes: 25_000_000_000,
+            engineVersion: "20.10.24", apiVersion: "1.41", storageDriver: "overlay2", cgroupVersion: 1,
+            buildClient: "/usr/bin/docker 20.10.24 (BuildKit)", harnessVersion: "0.1.0",
+            baseImages: ["python:3.12-slim": "sha256:aaa", "local/python:bookworm": "sha256:bbb"],
+            lockHashes: ["fastapi/uv.lock": "0f0f", "fastapi/requirements.txt": "1e1e"], gitCommit: "abc1234",
+            gitDirty: false, limits: "none", indexMode: "pypi")
+    }
+
+    /// A run with every kind of record and every optional both set and unset somewhere.
+    static func richRun(
+        id: String = "20261129T013000Z-0000abcd", startedAt: Date = date(1_764_379_800.123),
+        status: RunStatus = .completed, label: String? = "nightly", environment: EnvironmentFingerprint = environment(),
+        startupOffset: Double = 0
+    ) -> RunRecord {
+        var trials: [TrialRecord] = []
+        for driver in ["uv", "pip"] {
+            for index in 0..<3 {
+                let ready = 1.25 + Double(index) * 0.125 + (driver == "pip" ? 0.5 : 0) + startupOffset
+                trials.append(
+                    TrialRecord(
+                        service: "fastapi", driver: driver, index: index, succeeded: true,
+                        phases: StartupPhases(
+                            created: 0.031, started: 0.29, running: 0.275, firstTCP: ready - 0.2, ready: ready,
+                            healthy: index == 0 ? ready + 0.1 : nil),
+                        memory: MemorySummary(
+                            peakBytes: 180_000_000 + Int64(index), workingSetPeakBytes: 120_000_000,
+                            rssPeakBytes: 95_000_000, sampleCount: 3, meanIntervalSeconds: 0.05),
+                        samples: (0..<3).map {
+                            MemorySample(
+                                t: Double($0) * 0.05, usageBytes: 100_000_000 + Int64($0) * 1000,
+                                workingSetBytes: 90_000_000, rssBytes: 80_000_000, cacheBytes: 10_000_000)
+                        },
+                        load: index == 2
+                            ? LoadResult(
+                                requests: 500, failures: 1, concurrency: 8, seconds: 5.5, latencyP50: 0.004,
+                                latencyP95: 0.011, latencyMax: 0.09, memoryPeakBytes: nil)
+                            : nil,
+                        coldCache: index == 0))
+            }
+        }
+        trials.append(
+            TrialRecord(
+                service: "fastapi", driver: "pip", index: 3, succeeded: false,
+                failure: "exit code 1\nTraceback: ModuleNotFoundError", phases: StartupPhases(created: 0.03)))
+        return RunRecord(
+            id: id, startedAt: startedAt, finishedAt: startedAt.addingTimeInterval(612.5), status: status,
+            label: label, suite: "benchmarks/suite.yaml", environment: environment,
+            builds: [
+                BuildRecord(
+                    service: "fastapi", driver: "uv", scenario: .cold, seconds: 21.5, succeeded: true,
+                    imageID: "sha256:1111",
+                    steps: [
+                        BuildStep(name: "[builder 1/6] FROM local/python:bookworm", seconds: 0.1, cached: true),
+                        BuildStep(
+                            name: "[builder 4/6] RUN uv sync --locked --no-install-project", seconds: 9.75,
+                            cached: false),
+                    ]),
+                BuildRecord(
+                    service: "fastapi", driver: "uv", scenario: .warm, seconds: 1.5, succeeded: true,
+                    imageID: "sha256:1111"),
+                BuildRecord(
+                    service: "fastapi", driver: "pip", scenario: .cold, seconds: 48.25, succeeded: true,
+                    imageID: "sha256:2222",
+                    steps: [BuildStep(name: "[4/5] RUN pip install -r requirements.txt", seconds: 40, cached: false)]),
+                BuildRecord(
+                    service: "fastapi", driver: "pip", scenario: .depsChange, seconds: 3, succeeded: false,
+                    logTail: "ERROR: No matching distribution found for fastapi==99"),
+            ],
+            images: [
+                ImageRecord(
+                    service: "fastapi", driver: "uv", imageID: "sha256:1111", bytes: 251_000_000,
+                    compressedBytes: 96_000_000, baseBytes: 120_000_000,
+                    layers: [
+                        ImageLayer(createdBy: "debootstrap", bytes: 120_000_000),
+                        ImageLayer(createdBy: "COPY /app/.venv /app/.venv", bytes: 131_000_000),
+                    ],
+                    user: "app", hasHealthcheck: true),
+                ImageRecord(service: "fastapi", driver: "pip", imageID: "sha256:2222", bytes: 301_000_000),
+            ],
+            trials: trials,
+            floorTrials: [
+                TrialRecord(
+                    service: "floor", driver: "none", index: 0, succeeded: true,
+                    phases: StartupPhases(created: 0.02, started: 0.25, ready: 0.3))
+            ],
+            warnings: ["fairness: pip image has no cache mount", "policy: pip image runs as root"],
+            errors: ["build fastapi/pip (deps-change) failed"])
+    }
+
+    /// A run with nothing optional set.
+    static func minimalRun(id: String = "20261129T020000Z-00000001") -> RunRecord {
+        RunRecord(
+            id: id, startedAt: date(1_764_381_600), status: .interrupted, suite: "command line",
+            environment: EnvironmentFingerprint(harnessVersion: "0.1.0"))
+    }
+
+    /// An evaluation with one verdict of every kind.
+    static func evaluation(runID: String) -> Evaluation {
+        Evaluation(
+            runID: runID,
+            budgets: [
+                BudgetVerdict(
+                    budgetID: "startup", service: "fastapi", driver: "uv", metric: .startupSeconds,
+                    statistic: .median, limit: 8, observed: 1.375, ciLow: 1.25, ciHigh: 1.5, n: 3, outcome: .pass,
+                    margin: 0.828125),
+                BudgetVerdict(
+                    budgetID: "image-size", service: "fastapi", driver: "pip", metric: .imageBytes,
+                    statistic: .value, limit: 450_000_000, observed: nil, n: 0, outcome: .missing),
+            ],
+            ratios: [
+                RatioVerdict(
+                    budgetID: "uv-build-speed", service: "fastapi", metric: .buildSeconds, numerator: "uv",
+                    denominator: "pip", limit: 0.4, ratio: 0.4456, outcome: .fail)
+            ],
+            regressions: [
+                RegressionFinding(
+                    service: "fastapi", driver: "uv", metric: .startupSeconds, baselineMedian: 1.2,
+                    currentMedian: 1.375, ratio: 1.1458, ratioCILow: 1.05, ratioCIHigh: 1.2, pValue: 0.01,
+                    adjustedPValue: .nan, change: .regression, acknowledged: true, baselineN: 10, currentN: 3)
+            ],
+            baselineDescription: "baseline nightly",
+            policy: [
+                PolicyFinding(
+                    service: "fastapi", driver: "pip", check: "non-root", outcome: .fail, detail: "runs as root")
+            ])
+    }
+
+    /// A fresh folder for one test; remove it with `FileManager.default.removeItem`.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("containerbench-history-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The id and fixed clock of the run stored in `Fixtures/history-v1.sqlite`.
+    static let v1RunID = "20261101T000000Z-00v1f1x7"
+    static let v1Run = richRun(id: v1RunID, startedAt: date(1_761_955_200.5))
+}
+
+/// Makes `Fixtures/history-v1.sqlite`: a history at schema v1 holding `HistoryFixtures.v1Run`.
+/// Runs only when asked: `CONTAINERBENCH_WRITE_FIXTURES=1 swift test --filter HistoryFixtureTests`.
+@Suite("History fixture files")
+struct HistoryFixtureTests {
+    @Test(
+        "write the schema v1 fixture",
+        .enabled(if: ProcessInfo.processInfo.environment["CONTAINERBENCH_WRITE_FIXTURES"] == "1"))
+    func writeVersion1Fixture() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/history-v1.sqlite")
+        try? FileManager.default.removeItem(at: fixture)
+        do {
+            let store = try SQLiteHistoryStore(
+                path: fixture.path, now: { HistoryFixtures.date(1_761_955_300) }, migratingUpTo: "v1")
+            try store.save(
+                HistoryFixtures.v1Run, evaluation: HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID))
+            try store.saveBaseline(name: "v1", runIDs: [HistoryFixtures.v1RunID], description: "made by schema v1")
+            #expect(try store.appliedSchemaVersions() == ["v1"])
+        }
+        // The store is closed: the WAL was checkpointed into the one file.
+        #expect(!FileManager.default.fileExists(atPath: fixture.path + "-wal"))
+    }
+}
