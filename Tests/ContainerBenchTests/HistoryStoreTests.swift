@@ -106,7 +106,12 @@ struct HistoryStoreTests {
         var seenDuringWrite: [String] = []
         var loadedDuringWrite: RunRecord?
         var newDuringWrite: RunRecord?
+        var openedDuringWrite: [String] = []
+        let clock = ContinuousClock()
+        let start = clock.now
         try writer.save(new, evaluation: nil) {
+            // A reader opened now (a `history` command started mid-save) must not wait for the writer either.
+            openedDuringWrite = try SQLiteHistoryStore(path: path).runs(filter: RunFilter()).map(\.id)
             // The writer has written every row of `new` and not committed: the reader neither fails nor waits,
             // and sees the last committed state.
             seenDuringWrite = try reader.runs(filter: RunFilter()).map(\.id)
@@ -116,6 +121,9 @@ struct HistoryStoreTests {
         #expect(seenDuringWrite == [old.id])
         #expect(loadedDuringWrite == old)
         #expect(newDuringWrite == nil)
+        #expect(openedDuringWrite == [old.id])
+        // Far below the 5 s busy timeout: nobody waited for the writer's lock.
+        #expect(clock.now - start < .seconds(SQLiteHistoryStore.busyTimeout / 2))
         #expect(try reader.runs(filter: RunFilter()).map(\.id) == [new.id, old.id])
         #expect(try reader.run(id: new.id) == new)
     }
