@@ -166,6 +166,16 @@ public actor DockerEngine {
         return rows.map(\.Id)
     }
 
+    /// Ids of images that carry `label`.
+    public func images(withLabel label: String) throws(EngineError) -> [String] {
+        let filters = "{\"label\":[\"\(label)\"]}"
+        struct Row: Decodable {
+            var Id: String  // swiftlint:disable:this identifier_name
+        }
+        let rows: [Row] = try get("/images/json?filters=\(Self.escape(filters))")
+        return rows.map(\.Id)
+    }
+
     /// Labels of a container listed by `containers(withLabel:)`.
     public func labels(ofContainer id: String) throws(EngineError) -> [String: String] {
         struct Config: Decodable {

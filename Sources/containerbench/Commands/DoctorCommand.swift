@@ -1,0 +1,27 @@
+import ArgumentParser
+import ContainerBench
+import Foundation
+
+/// `containerbench doctor`: checks every part a run needs, one line per check.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the engine, BuildKit client, cgroups, gnuplot, history and base images.",
+        discussion: "Exits 0 when every required part is present, 4 when one is missing.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The suite whose base images to check.")
+    var suite: String = "benchmarks/suite.yaml"
+
+    func run() async throws {
+        let checks = await Doctor.run(suitePath: suite, historyPath: global.history)
+        for check in checks {
+            let mark = check.ok ? "ok  " : (check.required ? "FAIL" : "warn")
+            print("\(mark) \(check.name): \(check.detail)")
+        }
+        if checks.contains(where: { !$0.ok && $0.required }) {
+            throw ExitCode(ExitStatus.infrastructureError.rawValue)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import ContainerBench
+import Foundation
+import Logging
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite history file.")
+    var history: String = "results/history.sqlite"
+
+    @Flag(name: .shortAndLong, help: "Print debug logs (engine calls, build commands).")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print only the verdict and errors.")
+    var quiet = false
+
+    /// A logger at the level the flags ask for, writing to stderr.
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "containerbench") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .debug : (quiet ? .error : .warning)
+        return logger
+    }
+}
+
+/// Printing and exiting in the documented way.
+enum CLI {
+    /// Writes `message` to stderr.
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("containerbench: \(message)\n".utf8))
+    }
+
+    /// Writes `message` to stderr and exits with `status`.
+    static func fail(_ message: String, _ status: ExitStatus) -> ExitCode {
+        error(message)
+        return ExitCode(status.rawValue)
+    }
+
+    /// Maps an error to its exit status: input problems are usage errors, everything else infrastructure.
+    static func status(for error: any Error) -> ExitStatus {
+        if error is ConfigError { return .usageError }
+        return .infrastructureError
+    }
+
+    /// Opens the history store, mapping failure to an infrastructure error with its message.
+    static func openHistory(_ path: String) throws -> SQLiteHistoryStore {
+        do {
+            return try SQLiteHistoryStore(path: path)
+        } catch {
+            throw fail("\(error)", .infrastructureError)
+        }
+    }
+
+    /// Connects to the engine, mapping failure to an infrastructure error.
+    static func connectEngine() async throws -> DockerEngine {
+        do {
+            let engine = try DockerEngine()
+            try await engine.connect()
+            return engine
+        } catch {
+            throw fail("\(error)", .infrastructureError)
+        }
+    }
+
+    /// Whether stdout is a terminal (live progress) or a log (plain lines).
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+}
