@@ -59,6 +59,7 @@ public struct DriverComparisonChart: GnuplotChartBuilder {
             var title: String
             var ylabel: String
             var rows: [(label: String, values: [String: Double])]
+            var format = "%.1f"
         }
         let scenarios = BuildScenario.allCases.filter { !(buildSeconds[$0] ?? [:]).isEmpty }
         var panels = [
@@ -70,7 +71,7 @@ public struct DriverComparisonChart: GnuplotChartBuilder {
                 rows: [("image", imageBytes.mapValues { $0 * 1e-6 })]),
             Panel(
                 block: "startup", title: "startup to ready (median)", ylabel: "startup_seconds (s)",
-                rows: [("startup", startupMedianSeconds)]),
+                rows: [("startup", startupMedianSeconds)], format: "%.2f"),
             Panel(
                 block: "memory", title: "memory peak (median of trials)", ylabel: "memory_peak_bytes (MB)",
                 rows: [("memory peak", memoryPeakBytes.mapValues { $0 * 1e-6 })]),
@@ -118,7 +119,7 @@ public struct DriverComparisonChart: GnuplotChartBuilder {
                 let offset = (Double(index) - (count - 1) / 2) / (count + 1)
                 plots.append(
                     "$\(panel.block) using ($0\(offset < 0 ? "" : "+")\(GnuplotText.number(offset))):"
-                        + "\(column):(sprintf('%.1f', column(\(column)))) with labels offset 0,0.7 notitle")
+                        + "\(column):(sprintf('\(panel.format)', column(\(column)))) with labels offset 0,0.7 notitle")
             }
             commands.append("plot " + plots.joined(separator: ", \\\n     "))
         }

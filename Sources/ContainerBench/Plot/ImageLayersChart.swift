@@ -29,7 +29,7 @@ public struct ImageLayersChart: GnuplotChartBuilder {
             "set grid xtics",
             "set key bottom right box opaque",
             "set xlabel 'layer size (MB)'",
-            "set xrange [0:*]",
+            "set xrange [0:\(GnuplotText.number(Self.axisMaximum(images)))]",
             "set ytics nomirror",
             "set multiplot layout \(images.count),1 title \(GnuplotText.quoted("image layers of \(service)")) "
                 + "font ',13'",
@@ -67,6 +67,12 @@ public struct ImageLayersChart: GnuplotChartBuilder {
         return GnuplotChart(
             kind: .imageLayers, title: "image layers of \(service)", width: 1200, height: max(400, height),
             dataBlocks: blocks, commands: commands, seriesTitles: titles)
+    }
+
+    /// One x range for every panel, so the drivers' bars compare by length; room on the right for the labels.
+    static func axisMaximum(_ images: [ImageRecord]) -> Double {
+        let largest = images.flatMap(\.layers).map { Double($0.bytes) * 1e-6 }.max() ?? 1
+        return max(1, largest * 1.12)
     }
 
     /// `createdBy` of `docker history` without the shell prefix and BuildKit suffix, cut to `limit` characters.

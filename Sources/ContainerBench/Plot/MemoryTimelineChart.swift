@@ -92,9 +92,11 @@ public struct MemoryTimelineChart: GnuplotChartBuilder {
         }
         commands.append("plot " + plots.joined(separator: ", \\\n     "))
         let lines = sorted.map { sample in
-            [sample.t, Double(sample.workingSetBytes) * 1e-6, Double(sample.rssBytes) * 1e-6,
-                Double(sample.cacheBytes) * 1e-6]
-                .map { GnuplotText.number($0) }.joined(separator: " ")
+            [
+                sample.t, Double(sample.workingSetBytes) * 1e-6, Double(sample.rssBytes) * 1e-6,
+                Double(sample.cacheBytes) * 1e-6,
+            ]
+            .map { GnuplotText.number($0) }.joined(separator: " ")
         }
         return GnuplotChart(
             kind: .memoryTimeline, title: title, width: 1000, height: 500,

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Startup times per service × driver: a box plot per group with every trial as a jittered dot.
+/// Startup times per service × driver: a box per group (quartiles, median, min-max whiskers) with every trial
+/// as a jittered dot.
 public struct StartupDistributionChart: GnuplotChartBuilder {
     /// The trials of one service × driver.
     public struct Group: Sendable, Equatable {
@@ -54,7 +55,20 @@ public struct StartupDistributionChart: GnuplotChartBuilder {
         let scale = metric.plotScale
         let trials = groups.map(\.seconds.count).reduce(0, +)
         let title = "\(metric.rawValue) per service × driver (\(trials) trials)"
-        var blocks: [GnuplotChart.DataBlock] = []
+        // Boxes are drawn as candlesticks from quartiles computed here: gnuplot's own boxplot style draws
+        // nothing for fewer than four points, and a run often has three trials.
+        var blocks = [
+            GnuplotChart.DataBlock(
+                name: "boxes",
+                lines: groups.enumerated().map { index, group in
+                    let sorted = group.seconds.sorted().map { $0 * scale.factor }
+                    let values = [
+                        Summary.quantile(sorted: sorted, 0.25), sorted[0], sorted[sorted.count - 1],
+                        Summary.quantile(sorted: sorted, 0.75), Summary.quantile(sorted: sorted, 0.5),
+                    ]
+                    return (["\(index + 1)"] + values.map { GnuplotText.number($0) }).joined(separator: " ")
+                })
+        ]
         var boxes: [String] = []
         var dots: [String] = []
         var titles: [String] = []
@@ -70,9 +84,11 @@ public struct StartupDistributionChart: GnuplotChartBuilder {
                             + GnuplotText.number(value * scale.factor)
                     }))
             boxes.append(
-                "$trials_\(x) using (\(x)):2 with boxplot lc rgb '\(color)' fs transparent solid 0.25 border "
-                    + "lc rgb '\(color)' title \(GnuplotText.quoted(name))")
-            dots.append("$trials_\(x) using 1:2 with points pt 7 ps 0.7 lc rgb '\(color)' notitle")
+                "$boxes every ::\(index)::\(index) using 1:2:3:4:5 with candlesticks whiskerbars 0.5 lw 1.5 "
+                    + "lc rgb '\(color)' fs transparent solid 0.25 title \(GnuplotText.quoted(name))")
+            boxes.append(
+                "$boxes every ::\(index)::\(index) using 1:6:6:6:6 with candlesticks lw 3 lc rgb '\(color)' notitle")
+            dots.append("$trials_\(x) using 1:2 with points pt 7 ps 0.7 lc rgb '#444444' notitle")
             titles.append(name)
         }
         let tics = groups.enumerated().map { index, group in
@@ -81,8 +97,7 @@ public struct StartupDistributionChart: GnuplotChartBuilder {
         let commands = [
             "set title \(GnuplotText.quoted(title))",
             "set ylabel \(GnuplotText.quoted(metric.axisLabel))",
-            "set xlabel 'service/driver (dots: trials)'",
-            "set style boxplot nooutliers",
+            "set xlabel 'service/driver (box: quartiles and median, whiskers: min to max, dots: trials)'",
             "set boxwidth 0.5",
             "set grid ytics",
             "set key outside right top box",

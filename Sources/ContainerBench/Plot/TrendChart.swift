@@ -73,7 +73,8 @@ public struct TrendChart: GnuplotChartBuilder {
             blocks.append(.init(name: "budget", lines: ["\(low) \(value)", "\(high) \(value)"]))
             let label = "budget \(series.metric.unit.format(budget))"
             plots.append(
-                "$budget using 1:2 with lines dt 2 lw 2 lc rgb '\(PlotPalette.limit)' title \(GnuplotText.quoted(label))")
+                "$budget using 1:2 with lines dt 2 lw 2 lc rgb '\(PlotPalette.limit)' title \(GnuplotText.quoted(label))"
+            )
             titles.append(label)
         }
         var commands = [

@@ -277,12 +277,17 @@ public struct HTMLReport: Sendable {
             guard rows.contains(where: { $0 != nil }) else { return nil }
             return [Cell(pair.description)]
                 + zip(metrics, rows).flatMap { metric, row in
-                    [.num(ReportText.value(row?.summary.median, metric)), .num(ReportText.value(row?.summary.max, metric))]
+                    [
+                        .num(ReportText.value(row?.summary.median, metric)),
+                        .num(ReportText.value(row?.summary.max, metric)),
+                    ]
                 }
         }
         out += table(
-            ["service/driver", "peak median", "peak max", "working set median", "working set max", "RSS median",
-                "RSS max"], rows)
+            [
+                "service/driver", "peak median", "peak max", "working set median", "working set max", "RSS median",
+                "RSS max",
+            ], rows)
         out += figures(kinds: [.memoryTimeline])
         out.append("</section>")
         return out
@@ -353,7 +358,7 @@ public struct HTMLReport: Sendable {
         var out = ["<section id=\"failures\">", "<h2>Failures</h2>"]
         if digest.failures.isEmpty { out.append("<p>Nothing failed.</p>") }
         for failure in digest.failures {
-            out.append("<details open><summary>\(esc(failure.subject)): \(esc(failure.detail))</summary>")
+            out.append("<details open=\"\"><summary>\(esc(failure.subject)): \(esc(failure.detail))</summary>")
             out.append("<pre>\(esc(ReportText.tail(failure.log ?? failure.detail)))</pre>")
             out.append("</details>")
         }
@@ -381,7 +386,8 @@ public struct HTMLReport: Sendable {
 
     private func plotSection(id: String, title: String, kinds: [PlotKind], empty: String) -> [String] {
         let figures = figures(kinds: kinds)
-        return ["<section id=\"\(id)\">", "<h2>\(esc(title))</h2>"] + (figures.isEmpty ? ["<p>\(esc(empty))</p>"] : figures)
+        return ["<section id=\"\(id)\">", "<h2>\(esc(title))</h2>"]
+            + (figures.isEmpty ? ["<p>\(esc(empty))</p>"] : figures)
             + ["</section>"]
     }
 

@@ -217,7 +217,8 @@ public struct JSONReport: Sendable {
                 FailureEntry(kind: $0.kind, subject: $0.subject, detail: $0.detail, log: $0.log)
             },
             plots: input.plots.map { PlotEntry(kind: $0.kind, title: $0.title, path: $0.link) },
-            verdict: Verdict(status: digest.verdict.description, exitCode: digest.verdict.rawValue, strict: input.strict)
+            verdict: Verdict(
+                status: digest.verdict.description, exitCode: digest.verdict.rawValue, strict: input.strict)
         )
     }
 

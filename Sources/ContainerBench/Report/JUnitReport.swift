@@ -81,7 +81,8 @@ public struct JUnitReport: Sendable {
                     + "skipped=\"\(count(suite.cases, \.isSkipped))\" time=\"0\" "
                     + "timestamp=\"\(ReportText.date(input.record.startedAt))\">")
             for testCase in suite.cases {
-                let open = "    <testcase name=\"\(attr(testCase.name))\" classname=\"\(attr(testCase.classname))\" time=\"0\""
+                let open =
+                    "    <testcase name=\"\(attr(testCase.name))\" classname=\"\(attr(testCase.classname))\" time=\"0\""
                 switch testCase.result {
                 case .pass(let note):
                     if let note {
@@ -153,7 +154,8 @@ public struct JUnitReport: Sendable {
             return .pass(note: "\(subject) \(observed) within \(limit) (95% CI \(ci), n=\(budget.n))")
         case .fail:
             return .failure(
-                message: "\(subject) \(observed) exceeds the limit \(limit) (margin \(ReportText.margin(budget.margin)))",
+                message:
+                    "\(subject) \(observed) exceeds the limit \(limit) (margin \(ReportText.margin(budget.margin)))",
                 body: "observed \(observed), 95% CI \(ci), limit \(limit), n=\(budget.n)")
         case .inconclusive:
             return .skipped(
@@ -192,7 +194,8 @@ public struct JUnitReport: Sendable {
         case .regression where finding.acknowledged:
             return .pass(note: "acknowledged regression: \(detail)")
         case .regression:
-            return .failure(message: "\(subject) regressed \(ReportText.ratio(finding.ratio)) vs baseline", body: detail)
+            return .failure(
+                message: "\(subject) regressed \(ReportText.ratio(finding.ratio)) vs baseline", body: detail)
         case .improvement, .unchanged:
             return .pass(note: "\(finding.change.rawValue): \(detail)")
         case .inconclusive:

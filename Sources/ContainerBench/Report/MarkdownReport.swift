@@ -99,7 +99,7 @@ public struct MarkdownReport: Sendable {
             out.append("### Failures")
             out.append("")
             for failure in digest.failures {
-                let summary = ReportText.xmlEscaped("\(failure.subject): \(ReportText.markdownCell(failure.detail))")
+                let summary = ReportText.xmlEscaped("\(failure.subject): \(GnuplotText.singleLine(failure.detail))")
                 out.append("<details><summary>\(summary)</summary>")
                 out.append("")
                 let body = ReportText.tail(failure.log ?? failure.detail)

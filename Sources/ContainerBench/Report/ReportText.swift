@@ -82,10 +82,12 @@ enum ReportText {
         return result
     }
 
-    /// `text` as one Markdown table cell: pipes escaped, line breaks as spaces.
+    /// `text` as one Markdown table cell or list item: pipes escaped, angle brackets as entities (so GitHub does
+    /// not take `<slim>` for a tag and hide it), line breaks as spaces.
     static func markdownCell(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 
     /// A Markdown code fence longer than any run of backticks in `text`, so the text cannot close it.

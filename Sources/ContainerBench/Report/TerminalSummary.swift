@@ -31,7 +31,8 @@ public struct TerminalSummary: Sendable {
                 let judged = budgets.map { "\($0.outcome.rawValue) < \(ReportText.value($0.limit, $0.metric))" }
                 let metric = row.metric.rawValue + (row.scenario.map { " (\($0.rawValue))" } ?? "")
                 return [
-                    row.service, row.driver, metric, "\(row.summary.n)", ReportText.value(row.summary.median, row.metric),
+                    row.service, row.driver, metric, "\(row.summary.n)",
+                    ReportText.value(row.summary.median, row.metric),
                     ReportText.value(row.summary.p95, row.metric), ReportText.value(row.summary.mad, row.metric),
                     judged.joined(separator: ", "),
                 ]
