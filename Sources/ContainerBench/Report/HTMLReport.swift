@@ -26,7 +26,7 @@ public struct HTMLReport: Sendable {
             "<style>\(Self.css)</style>",
             "</head>",
             "<body>",
-            "<header class=\"verdict \(verdict == .pass ? "pass" : "fail")\">",
+            "<header class=\"verdict \(verdict == .pass ? "verdict-pass" : "verdict-fail")\">",
             "<h1>\(verdict.headline): \(esc(verdict.description)) <small>exit \(verdict.rawValue)</small></h1>",
             "<p>Run <code>\(esc(record.id))</code>\(record.label.map { " (\(esc($0)))" } ?? "") of "
                 + "<code>\(esc(record.suite))</code>, \(esc(record.status.rawValue)), "
@@ -69,7 +69,7 @@ public struct HTMLReport: Sendable {
         h1{margin:.2rem 0;font-size:1.6rem}h1 small{font-size:.9rem;font-weight:normal;opacity:.8}\
         h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}\
         .verdict{padding:.8rem 1.2rem;border-radius:0 0 8px 8px;color:#fff}\
-        .verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict p{margin:.3rem 0}\
+        .verdict-pass{background:#2e7d32}.verdict-fail{background:#c62828}.verdict p{margin:.3rem 0}\
         .verdict code{color:#fff}nav{margin:.8rem 0;font-size:.9rem}\
         table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}\
         th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}\
@@ -123,7 +123,8 @@ public struct HTMLReport: Sendable {
         ]
         rows += env.baseImages.keys.sorted().map { [Cell("base image \($0)"), Cell(env.baseImages[$0] ?? "")] }
         rows += env.lockHashes.keys.sorted().map { [Cell("lock \($0)"), Cell(env.lockHashes[$0] ?? "")] }
-        return ["<section id=\"environment\">", "<h2>Environment fingerprint</h2>"] + table(["", ""], rows)
+        return ["<section id=\"environment\">", "<h2>Environment fingerprint</h2>"]
+            + table(["property", "value"], rows)
             + ["</section>"]
     }
 
