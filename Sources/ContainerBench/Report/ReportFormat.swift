@@ -1,0 +1,42 @@
+import Foundation
+
+/// The formats a run's report is written in.
+public enum ReportFormat: String, Sendable, Codable, CaseIterable {
+    /// GitHub-flavoured Markdown for a CI job summary or a pull-request comment.
+    case markdown = "md"
+    /// Versioned JSON (`containerbench.report/v1`, see docs/report-schema.md) for machines.
+    case json
+    /// JUnit XML: one test case per budget, gate and policy check.
+    case junit
+    /// One self-contained HTML file for a release sign-off, plots inlined.
+    case html
+    /// Plain aligned columns for a terminal.
+    case text
+
+    /// The file name extension of a report in this format.
+    public var fileExtension: String {
+        switch self {
+        case .markdown: return "md"
+        case .json: return "json"
+        case .junit: return "junit.xml"
+        case .html: return "html"
+        case .text: return "txt"
+        }
+    }
+
+    /// The format called `name` (`md`/`markdown`, `json`, `junit`/`xml`, `html`, `text`/`txt`).
+    /// - Throws: `ReportError` with code `.unknownFormat` for any other name.
+    public static func named(_ name: String) throws -> ReportFormat {
+        switch name.lowercased() {
+        case "md", "markdown": return .markdown
+        case "json": return .json
+        case "junit", "xml", "junit.xml": return .junit
+        case "html", "htm": return .html
+        case "text", "txt", "table": return .text
+        default:
+            throw ReportError(
+                .unknownFormat,
+                "unknown report format '\(name)'; use one of md, json, junit, html, text")
+        }
+    }
+}

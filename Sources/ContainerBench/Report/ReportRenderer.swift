@@ -1,0 +1,16 @@
+import Foundation
+
+/// Renders a run's report in any `ReportFormat`.
+public enum ReportRenderer {
+    /// The report of `input` as `format`.
+    /// - Throws: `ReportError` with code `.encoding` when JSON cannot encode a value.
+    public static func render(_ input: ReportInput, as format: ReportFormat) throws -> String {
+        switch format {
+        case .markdown: return MarkdownReport(input).render()
+        case .json: return try JSONReport(input).render()
+        case .junit: return JUnitReport(input).render()
+        case .html: return HTMLReport(input).render()
+        case .text: return TerminalSummary(input).render()
+        }
+    }
+}

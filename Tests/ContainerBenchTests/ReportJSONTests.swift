@@ -1,0 +1,47 @@
+import ContainerBench
+import Foundation
+import Testing
+
+@Suite("JSON report")
+struct ReportJSONTests {
+    @Test("decodes with the v1 schema string, the verdict and the exit code")
+    func decodes() throws {
+        let text = try JSONReport(ReportFixture.input).render()
+        let document = try JSONReport.decoder().decode(JSONReport.Document.self, from: Data(text.utf8))
+        #expect(document.schema == "containerbench.report/v1")
+        #expect(document.verdict.status == "budget breached")
+        #expect(document.verdict.exitCode == 1)
+        #expect(document.run.id == ReportFixture.runID)
+        #expect(document.run.startedAt == ReportFixture.start)
+        #expect(document.budgets.count == 7)
+        #expect(document.regressions.findings.count == 5)
+        #expect(document.failures.map(\.kind) == ["build", "trial", "run"])
+        let startup = document.summaries.first {
+            $0.service == "fastapi" && $0.driver == "uv" && $0.metric == .startupSeconds
+        }
+        #expect(startup?.n == 5)
+        #expect(startup?.median == 1.24)
+        #expect(startup?.unit == .seconds)
+        #expect(document == JSONReport(ReportFixture.input).document())
+    }
+
+    @Test("is plain JSON a consumer reads without our types")
+    func plainJSON() throws {
+        let text = try JSONReport(ReportFixture.input).render()
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(object?["schema"] as? String == JSONReport.schema)
+        let verdict = object?["verdict"] as? [String: Any]
+        #expect(verdict?["exitCode"] as? Int == 1)
+        let run = object?["run"] as? [String: Any]
+        #expect(run?["startedAt"] as? String == "2026-11-29T01:30:00Z")
+    }
+
+    @Test("a passing run reports exit code 0")
+    func passing() throws {
+        var input = ReportFixture.input
+        input.evaluation = Evaluation(runID: ReportFixture.runID)
+        let document = JSONReport(input).document()
+        #expect(document.verdict.exitCode == 0)
+        #expect(document.verdict.status == "pass")
+    }
+}
