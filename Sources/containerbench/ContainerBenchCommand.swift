@@ -8,6 +8,6 @@ struct ContainerBenchCommand: AsyncParsableCommand {
         commandName: "containerbench",
         abstract: "Benchmark and verify container images: build, startup, memory, size; budgets and regressions.",
         version: ContainerBenchVersion.current,
-        subcommands: [DoctorCommand.self, BootstrapCommand.self, GCCommand.self]
+        subcommands: [RunCommand.self, DoctorCommand.self, BootstrapCommand.self, GCCommand.self]
     )
 }

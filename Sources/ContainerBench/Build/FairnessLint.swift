@@ -7,7 +7,12 @@ public enum FairnessLint {
         var warnings: [String] = []
         var compiles: [String: Bool] = [:]
         for driver in service.drivers {
-            guard let text = try? String(contentsOfFile: driver.dockerfile, encoding: .utf8) else { continue }
+            guard let raw = try? String(contentsOfFile: driver.dockerfile, encoding: .utf8) else { continue }
+            // Comments say what a Dockerfile avoids ("no --no-cache-dir"): only instructions count.
+            let instructions = raw.split(separator: "\n").filter {
+                !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            }
+            let text = instructions.joined(separator: "\n")
             let file = URL(fileURLWithPath: driver.dockerfile).lastPathComponent
             let where_ = "\(service.name)/\(driver.name) (\(file))"
             let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -30,7 +35,7 @@ public enum FairnessLint {
                     warnings.append("\(where_): the HEALTHCHECK calls curl/wget, which the image does not install")
                 }
             }
-            if lines.first?.hasPrefix("# syntax=") == true {
+            if raw.split(separator: "\n").first?.hasPrefix("# syntax=") == true {
                 warnings.append("\(where_): a '# syntax=' line makes BuildKit pull a frontend image from a registry")
             }
         }

@@ -13,6 +13,12 @@ public struct ProgressEvent: Sendable {
     public var message: String
 }
 
+/// What a run produced: the record to store and the policy findings of its images.
+public struct RunOutcome: Sendable {
+    public var record: RunRecord
+    public var policy: [PolicyFinding]
+}
+
 /// Runs a plan end to end: builds, image inspection, engine floor, interleaved trials. Never throws for a failing
 /// part: failures are recorded in the run (status `failed`, with errors) so that nothing measured is lost; only a
 /// missing engine or build client before anything started throws.
@@ -38,7 +44,13 @@ public struct BenchmarkRunner: Sendable {
     }
 
     /// Runs `plan`. The returned record's status says how it ended.
-    public func run(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunRecord {
+    public func run(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunOutcome {
+        var policy: [PolicyFinding] = []
+        let record = await measure(plan, runID: runID, policy: &policy)
+        return RunOutcome(record: record, policy: policy)
+    }
+
+    private func measure(_ plan: RunPlan, runID: String, policy: inout [PolicyFinding]) async -> RunRecord {
         let suite = plan.suite
         let work = plan.workDirectory.appendingPathComponent("containerbench-\(runID)")
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -46,7 +58,7 @@ public struct BenchmarkRunner: Sendable {
         let environment = await EnvironmentProbe.fingerprint(
             engine: engine, client: client, suite: suite, options: plan.options)
         var record = RunRecord(
-            id: runID, startedAt: Date(), label: plan.label, suite: suite.source, environment: environment)
+            id: runID, startedAt: Self.millisecondDate(), label: plan.label, suite: suite.source, environment: environment)
         let events = EngineEventStream(socketPath: engine.socketPath, label: "\(ContainerLabels.run)=\(runID)")
         defer { events.stop() }
         if !events.isConnected {
@@ -62,7 +74,7 @@ public struct BenchmarkRunner: Sendable {
             + (plan.measureFloor ? (suite.services.map(trialCount).max() ?? 0) : 0)
         var step = 0
         func report(_ stage: ProgressEvent.Stage, _ service: String?, _ driver: String?, _ message: String) {
-            step += 1
+            step = min(step + 1, totalSteps)
             progress(
                 ProgressEvent(
                     stage: stage, service: service, driver: driver, step: step, steps: totalSteps, message: message))
@@ -110,8 +122,10 @@ public struct BenchmarkRunner: Sendable {
             guard let tag = builtImages["\(service.name)/\(driver.name)"] else { continue }
             report(.inspect, service.name, driver.name, "inspect image")
             do {
-                record.images.append(
-                    try await inspectImage(tag, service: service, driver: driver, baseImages: suite.baseImages))
+                let (image, findings) = try await inspectImage(
+                    tag, service: service, driver: driver, baseImages: suite.baseImages)
+                record.images.append(image)
+                policy += findings
             } catch {
                 record.errors.append("inspect of \(tag): \(error)")
             }
@@ -122,7 +136,7 @@ public struct BenchmarkRunner: Sendable {
             let rounds = suite.services.map(trialCount).max() ?? 0
             let runner = StartupTrialRunner(
                 engine: engine, events: events, runID: runID, options: plan.options, logger: logger)
-            let port = 18_999
+            let port = HTTPReadinessProbe.freePort() ?? 18_999
             let target = TrialTarget(
                 image: base, service: "engine-floor", driver: "base", port: port, health: HealthSpec(path: "/"),
                 readyTimeout: 30, memoryWindow: 0,
@@ -165,15 +179,20 @@ public struct BenchmarkRunner: Sendable {
     private func finish(_ record: RunRecord, status: RunStatus, note: String?) -> RunRecord {
         var record = record
         record.status = status
-        record.finishedAt = Date()
+        record.finishedAt = Self.millisecondDate()
         if let note { record.errors.append(note) }
         return record
+    }
+
+    /// Now, to the millisecond: the history stores dates in milliseconds.
+    static func millisecondDate() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
     /// Inspects a built image: size, layers, base share, user, healthcheck.
     func inspectImage(
         _ tag: String, service: ServiceSpec, driver: DriverSpec, baseImages: [String: String]
-    ) async throws -> ImageRecord {
+    ) async throws -> (ImageRecord, [PolicyFinding]) {
         guard let inspect = try await engine.inspectImage(tag) else {
             throw EngineError(.notFound, "image \(tag) vanished after its build")
         }
@@ -190,9 +209,12 @@ public struct BenchmarkRunner: Sendable {
                 baseBytes = ((try? await engine.inspectImage(mapped)) ?? nil)?.size
             }
         }
-        return ImageRecord(
+        let image = ImageRecord(
             service: service.name, driver: driver.name, imageID: inspect.id, bytes: inspect.size, baseBytes: baseBytes,
             layers: layers, user: inspect.config?.user, hasHealthcheck: inspect.config?.healthcheck?.isDeclared ?? false)
+        let findings = ImagePolicy.check(
+            service: service.name, driver: driver.name, inspect: inspect, buildArgs: driver.buildArgs)
+        return (image, findings)
     }
 
     /// The image the last stage starts FROM, with ARG defaults substituted.

@@ -1,0 +1,71 @@
+# containerbench: the two commands a new user needs are `make bench` and `make test`. Both do their own set-up.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+SWIFT ?= swift
+BIN := .build/release/containerbench
+DEBUG_BIN := .build/debug/containerbench
+APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev hyperfine
+DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
+ENGINE_WAIT ?= 60
+
+.PHONY: bench test setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench
+
+## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
+bench: setup release
+	$(BIN) run --suite benchmarks/suite.yaml --targets baselines/targets.yaml --scenarios cold,warm --label bench
+
+## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
+test: setup
+	CONTAINERBENCH_REQUIRE_ENGINE=1 $(SWIFT) test --no-parallel
+
+## setup: idempotent: Debian packages, a running dockerd, local base images.
+setup: packages engine bootstrap
+
+packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make setup: need root to apt-get install$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## engine: use the engine that answers (DOCKER_HOST or the default socket), else start dockerd and wait for it.
+engine: packages
+	@if /usr/bin/docker version >/dev/null 2>&1; then echo "engine: already running"; exit 0; fi; \
+	if [ -n "$${DOCKER_HOST:-}" ]; then echo "engine: DOCKER_HOST=$$DOCKER_HOST does not answer" >&2; exit 1; fi; \
+	echo "engine: starting dockerd (log: $(DOCKERD_LOG))"; \
+	setsid dockerd >$(DOCKERD_LOG) 2>&1 < /dev/null & \
+	for i in $$(seq 1 $$(( $(ENGINE_WAIT) * 10 ))); do \
+	  if /usr/bin/docker version >/dev/null 2>&1; then echo "engine: up after $$((i * 100)) ms"; exit 0; fi; \
+	  sleep 0.1; \
+	done; \
+	echo "engine: dockerd did not answer within $(ENGINE_WAIT) s; last log lines:" >&2; tail -20 $(DOCKERD_LOG) >&2; exit 1
+
+bootstrap: engine build
+	$(DEBUG_BIN) bootstrap --suite benchmarks/suite.yaml
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+doctor: build
+	$(DEBUG_BIN) doctor
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+## lock: regenerate every service's uv.lock, requirements.txt and deps-change variants.
+lock:
+	bash benchmarks/lock.sh
+
+## harness-bench: measure the harness itself against hyperfine + curl (see benchmarks/harness/README.md).
+harness-bench: setup release
+	bash benchmarks/harness/run.sh
+
+clean-results:
+	rm -rf results/runs results/history.sqlite results/history.sqlite-wal results/history.sqlite-shm
