@@ -88,7 +88,7 @@ struct SuiteLoaderTests {
             "does not exist"
         ),
         (service(replace: 0, with: "  - name: Bad_Name"), "services[0].name", 3, "not a valid name"),
-        (service(replace: 4, with: "    drivers: {}"), "services[0].drivers", 7, "no drivers"),
+        (service(replace: 5, with: ""), "services[0].drivers", 7, "expected a mapping"),
     ])
     func badInputIsLocated(_ body: String, field: String, line: Int, message: String) throws {
         let (directory, path) = try fixture(body)

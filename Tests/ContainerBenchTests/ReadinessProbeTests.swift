@@ -1,0 +1,55 @@
+import ContainerBench
+import ContainerBenchTestSupport
+import Foundation
+import Testing
+
+@Suite("Readiness probe", .serialized)
+struct ReadinessProbeTests {
+    /// A server that starts listening 300 ms from now: the probe sees refusals first, then the answer, and its
+    /// first accepted connection lands within a few probe intervals of the server's own listen().
+    @Test func detectsAServerThatBecomesReadyLater() throws {
+        let server = try LocalHTTPServer(listenDelay: 0.3)
+        defer { server.stop() }
+        let probe = try HTTPReadinessProbe(port: server.port, path: "/health")
+        let start = MonotonicClock.now()
+        var firstConnect: Double?
+        var readyAt: Double?
+        var refused = 0
+        while MonotonicClock.now() - start < 5, readyAt == nil {
+            let attempt = probe.attempt()
+            if firstConnect == nil { firstConnect = attempt.connectedAt }
+            if attempt.status == 200 { readyAt = attempt.endedAt } else if attempt.connectedAt == nil { refused += 1 }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let listening = try #require(server.listeningAt)
+        let ready = try #require(readyAt)
+        #expect(refused > 5, "the probe must have seen the port closed before it opened")
+        #expect(ready >= listening)
+        #expect(ready - listening < 0.05, "ready \(ready - listening) s after listen")
+        #expect(try #require(firstConnect) >= listening - 0.001)
+    }
+
+    @Test func statusOtherThanAcceptedIsNotReady() throws {
+        let server = try LocalHTTPServer(statuses: [503, 503, 200])
+        defer { server.stop() }
+        let probe = try HTTPReadinessProbe(port: server.port, path: "/h")
+        let health = HealthSpec(path: "/h", status: 200)
+        var answers: [Int] = []
+        for _ in 0..<3 {
+            if let status = probe.attempt().status { answers.append(status) }
+        }
+        #expect(answers == [503, 503, 200])
+        #expect(answers.map(health.accepts) == [false, false, true])
+    }
+
+    @Test func portInUseIsDetected() throws {
+        let server = try LocalHTTPServer()
+        defer { server.stop() }
+        // The server listens at once; give its thread a moment to call listen().
+        let deadline = MonotonicClock.now() + 2
+        while server.listeningAt == nil && MonotonicClock.now() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        #expect(HTTPReadinessProbe.portAnswers(server.port))
+        let free = try #require(HTTPReadinessProbe.freePort())
+        #expect(!HTTPReadinessProbe.portAnswers(free))
+    }
+}
