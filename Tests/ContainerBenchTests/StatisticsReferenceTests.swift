@@ -78,6 +78,38 @@ import Testing
         #expect(close(result.pValue, 0.41712378961435603, tolerance: 1e-12))
     }
 
+    @Test func exactDistributionForTwentyAgainstFifteen() throws {
+        // x = [(i*41 % 89)/7 for i in range(1, 21)]; y = [(j*29 % 83)/7 + 0.5 for j in range(1, 16)]
+        // stats.mannwhitneyu(x, y, alternative="two-sided", method="exact") -> U1=172.0, p=0.47853809670733277
+        // stats.mannwhitneyu(x, y, alternative="two-sided") -> p=0.4735797982690084 (asymptotic)
+        let x = (1...20).map { Double($0 * 41 % 89) / 7 }
+        let y = (1...15).map { Double($0 * 29 % 83) / 7 + 0.5 }
+        let exact = try MannWhitney.test(x, y, method: .exact)
+        #expect(exact.u1 == 172)
+        #expect(close(exact.pValue, 0.47853809670733277, tolerance: 1e-12))
+        #expect(close(try MannWhitney.test(x, y).pValue, 0.4735797982690084, tolerance: 1e-12))
+    }
+
+    @Test func exactPermutationTestOfMediansMatchesScipy() throws {
+        // med = lambda x, y, axis: np.median(x, axis=axis) - np.median(y, axis=axis)
+        // stats.permutation_test(([1.2,3.4,2.2,5.1,0.7], [2.9,6.3,4.8,7.7,5.5,8.1]), med,
+        //     permutation_type="independent", alternative="two-sided", n_resamples=9999, vectorized=True)
+        // -> statistic=-3.7, p=0.025974025974025976 (exact: C(11, 5) = 462 splits)
+        let p = try PermutationTest.medianDifference([1.2, 3.4, 2.2, 5.1, 0.7], [2.9, 6.3, 4.8, 7.7, 5.5, 8.1])
+        #expect(close(p, 0.025974025974025976, tolerance: 1e-12))
+    }
+
+    @Test func randomPermutationTestIsCloseToScipyAndDeterministic() throws {
+        // The same call with x, y below, n_resamples=99999, rng=1 -> p=0.08042 (C(20, 10) > 99999: random splits)
+        let x = [0.91, 1.02, 0.98, 1.05, 0.95, 1.01, 0.97, 1.03, 0.99, 0.96]
+        let y = [0.95, 1.07, 1.00, 1.09, 1.02, 1.04, 0.99, 1.06, 1.01, 1.03]
+        let p = try PermutationTest.medianDifference(x, y, resamples: 20000, seed: 4)
+        // Monte Carlo error of a p near 0.08 from 20000 splits is about 0.004 (doubled two-sided: 0.008).
+        #expect(abs(p - 0.08042) < 0.02, "p = \(p)")
+        #expect(try PermutationTest.medianDifference(x, y, resamples: 20000, seed: 4) == p)
+        #expect(throws: StatisticsError.self) { try PermutationTest.medianDifference(x, y, resamples: 0) }
+    }
+
     @Test func allValuesEqualGivesPValueOne() throws {
         // stats.mannwhitneyu([5,5,5], [5,5,5,5], alternative="two-sided") -> U1=6.0, p=1.0
         let result = try MannWhitney.test([5, 5, 5], [5, 5, 5, 5])
