@@ -72,6 +72,57 @@ import Testing
         #expect(loose == [20, 23])
     }
 
+    /// PELT prunes candidates; with a minimum segment length that is easy to get wrong. The unpruned optimal
+    /// partitioning over the same cost and penalty must give the same segmentation.
+    @Test(arguments: [2, 3, 5])
+    func agreesWithUnprunedOptimalPartitioning(minimumSegmentLength: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(minimumSegmentLength) * 977)
+        let detector = ChangePointDetector(minimumSegmentLength: minimumSegmentLength, penaltyMultiplier: 2)
+        for _ in 0..<20 {
+            var series: [Double] = []
+            for level in [1.0, 1.08, 0.97, 1.15, 1.02] {
+                series += generator.normalSample(count: 4 + generator.nextIndex(below: 12), mean: level, sd: 0.04)
+            }
+            let expected = optimalPartitioning(
+                series, minimumSegmentLength: minimumSegmentLength, sigma: detector.noiseSigma(of: series),
+                multiplier: 2)
+            #expect(try detector.changePoints(in: series) == expected)
+        }
+    }
+
+    /// The exact O(n²) dynamic programme PELT accelerates, written independently of the detector.
+    private func optimalPartitioning(_ x: [Double], minimumSegmentLength: Int, sigma: Double, multiplier: Double)
+        -> [Int]
+    {
+        let n = x.count
+        guard n >= 2 * minimumSegmentLength else { return [] }
+        let penalty = multiplier * sigma * sigma * log(Double(n))
+        func cost(_ start: Int, _ end: Int) -> Double {
+            let segment = x[start..<end]
+            let mean = segment.reduce(0, +) / Double(segment.count)
+            return segment.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        }
+        var best = [Double](repeating: .infinity, count: n + 1)
+        var last = [Int](repeating: 0, count: n + 1)
+        best[0] = -penalty
+        for end in stride(from: minimumSegmentLength, through: n, by: 1) {
+            for start in stride(from: 0, through: end - minimumSegmentLength, by: 1) where best[start].isFinite {
+                let value = best[start] + cost(start, end) + penalty
+                if value < best[end] {
+                    best[end] = value
+                    last[end] = start
+                }
+            }
+        }
+        var starts: [Int] = []
+        var end = n
+        while end > 0 {
+            if last[end] > 0 { starts.append(last[end]) }
+            end = last[end]
+        }
+        return starts.reversed()
+    }
+
     @Test func rejectsBadInput() {
         #expect(throws: StatisticsError.self) { try ChangePointDetector().changePoints(in: [1, .nan, 2]) }
         #expect(throws: StatisticsError.self) {
