@@ -42,6 +42,12 @@ struct BenchmarksFairnessTests {
             let inventory = try await DockerCLI.inventory(of: image)
             try await Self.expectDeclaredShape(service: service, driver: driver, image: image, inventory: inventory)
             inventories[driver] = inventory
+            print(
+                """
+                fairness: \(service.name)/\(driver) \(inventory.distributions.count) distributions, \
+                \(inventory.compiledFiles)/\(inventory.sourceFiles) .py with fresh .pyc, uid \(inventory.uid)
+                """
+            )
         }
         guard let uv = inventories["uv"], let pip = inventories["pip"] else {
             Issue.record("\(service.name): an image is missing, see the failures above")
