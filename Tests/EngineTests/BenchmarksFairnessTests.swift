@@ -70,7 +70,7 @@ struct BenchmarksFairnessTests {
     /// Runs the image (network host, its own user), polls the health path every 50 ms up to the ready timeout, and
     /// removes the container whatever happens.
     static func expectStartsAndAnswers(service: BenchmarkService, driver: String, image: String) async throws {
-        #expect(
+        try #require(
             await HealthPoller.status(port: service.port, path: service.healthPath) == nil,
             "\(service.name)/\(driver): something already answers on 127.0.0.1:\(service.port); stop it first"
         )
