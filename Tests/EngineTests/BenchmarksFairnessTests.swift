@@ -42,6 +42,12 @@ struct BenchmarksFairnessTests {
             let inventory = try await DockerCLI.inventory(of: image)
             try await Self.expectDeclaredShape(service: service, driver: driver, image: image, inventory: inventory)
             inventories[driver] = inventory
+            print(
+                """
+                fairness: \(service.name)/\(driver) \(inventory.distributions.count) distributions, \
+                \(inventory.compiledFiles)/\(inventory.sourceFiles) .py with fresh .pyc, uid \(inventory.uid)
+                """
+            )
         }
         guard let uv = inventories["uv"], let pip = inventories["pip"] else {
             Issue.record("\(service.name): an image is missing, see the failures above")
@@ -64,7 +70,7 @@ struct BenchmarksFairnessTests {
     /// Runs the image (network host, its own user), polls the health path every 50 ms up to the ready timeout, and
     /// removes the container whatever happens.
     static func expectStartsAndAnswers(service: BenchmarkService, driver: String, image: String) async throws {
-        #expect(
+        try #require(
             await HealthPoller.status(port: service.port, path: service.healthPath) == nil,
             "\(service.name)/\(driver): something already answers on 127.0.0.1:\(service.port); stop it first"
         )
