@@ -33,7 +33,9 @@ public final class LocalHTTPServer: Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             close(fd)
@@ -68,6 +70,14 @@ public final class LocalHTTPServer: Sendable {
             }
         }
         thread.start()
+    }
+
+    /// Blocks until the server listens (or `timeout` passes); returns whether it listens.
+    @discardableResult
+    public func waitUntilListening(timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while listeningAt == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        return listeningAt != nil
     }
 
     /// Stops serving and closes the socket.

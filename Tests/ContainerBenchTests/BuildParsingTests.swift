@@ -81,14 +81,17 @@ struct BuildParsingTests {
     @Test func repositoryPairsAreFair() throws {
         let suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         for service in suite.services {
-            #expect(FairnessLint.check(service: service).isEmpty, "\(service.name): \(FairnessLint.check(service: service))")
+            #expect(
+                FairnessLint.check(service: service).isEmpty, "\(service.name): \(FairnessLint.check(service: service))"
+            )
         }
     }
 }
 
 @Suite("Verdicts and policy")
 struct VerdictContractTests {
-    static func evaluation(_ budget: Outcome, regression: Change = .unchanged, acknowledged: Bool = false) -> Evaluation {
+    static func evaluation(_ budget: Outcome, regression: Change = .unchanged, acknowledged: Bool = false) -> Evaluation
+    {
         Evaluation(
             runID: "r",
             budgets: [
@@ -105,19 +108,27 @@ struct VerdictContractTests {
 
     @Test func exitCodesFollowTheContract() {
         #expect(ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.pass), strict: false) == .pass)
-        #expect(ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.fail), strict: false) == .budgetBreached)
         #expect(
-            ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.pass, regression: .regression), strict: false)
+            ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.fail), strict: false) == .budgetBreached
+        )
+        #expect(
+            ExitStatus.verdict(
+                status: .completed, evaluation: Self.evaluation(.pass, regression: .regression), strict: false)
                 == .regression)
         #expect(
             ExitStatus.verdict(
                 status: .completed, evaluation: Self.evaluation(.pass, regression: .regression, acknowledged: true),
                 strict: false) == .pass)
-        #expect(ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.inconclusive), strict: false) == .pass)
         #expect(
-            ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.inconclusive), strict: true) == .inconclusive)
-        #expect(ExitStatus.verdict(status: .failed, evaluation: Self.evaluation(.pass), strict: false) == .infrastructureError)
-        #expect(ExitStatus.verdict(status: .interrupted, evaluation: Self.evaluation(.fail), strict: false) == .interrupted)
+            ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.inconclusive), strict: false) == .pass)
+        #expect(
+            ExitStatus.verdict(status: .completed, evaluation: Self.evaluation(.inconclusive), strict: true)
+                == .inconclusive)
+        #expect(
+            ExitStatus.verdict(status: .failed, evaluation: Self.evaluation(.pass), strict: false)
+                == .infrastructureError)
+        #expect(
+            ExitStatus.verdict(status: .interrupted, evaluation: Self.evaluation(.fail), strict: false) == .interrupted)
         #expect(ExitStatus.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 64, 130])
     }
 

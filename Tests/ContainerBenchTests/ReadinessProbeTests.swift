@@ -32,6 +32,7 @@ struct ReadinessProbeTests {
     @Test func statusOtherThanAcceptedIsNotReady() throws {
         let server = try LocalHTTPServer(statuses: [503, 503, 200])
         defer { server.stop() }
+        #expect(server.waitUntilListening())
         let probe = try HTTPReadinessProbe(port: server.port, path: "/h")
         let health = HealthSpec(path: "/h", status: 200)
         var answers: [Int] = []
@@ -45,9 +46,7 @@ struct ReadinessProbeTests {
     @Test func portInUseIsDetected() throws {
         let server = try LocalHTTPServer()
         defer { server.stop() }
-        // The server listens at once; give its thread a moment to call listen().
-        let deadline = MonotonicClock.now() + 2
-        while server.listeningAt == nil && MonotonicClock.now() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        #expect(server.waitUntilListening())
         #expect(HTTPReadinessProbe.portAnswers(server.port))
         let free = try #require(HTTPReadinessProbe.freePort())
         #expect(!HTTPReadinessProbe.portAnswers(free))

@@ -82,7 +82,10 @@ struct SuiteLoaderTests {
         (service(append: "    trials: 0"), "services[0].trials", 9, "out of range"),
         (service(append: "    ready_timeout: 0"), "services[0].ready_timeout", 9, "out of range"),
         (service(replace: 3, with: "    health: {path: health}"), "services[0].health.path", 6, "must start with '/'"),
-        (service(replace: 3, with: "    health: {path: /h, status: 42}"), "services[0].health.status", 6, "out of range"),
+        (
+            service(replace: 3, with: "    health: {path: /h, status: 42}"), "services[0].health.status", 6,
+            "out of range"
+        ),
         (
             service(replace: 5, with: "      uv: {dockerfile: Nope}"), "services[0].drivers.uv.dockerfile", 8,
             "does not exist"
@@ -165,7 +168,10 @@ struct TargetsLoaderTests {
         ("budgets:\n  - {id: a, metric: startup_seconds, max: 8GB}\n", 2, "expected a positive limit"),
         ("budgets:\n  - {id: a, metric: startup_seconds, statistic: p99, max: 8}\n", 2, "unknown statistic"),
         ("budgets:\n  - {metric: startup_seconds, max: 8}\n", 2, "missing required key 'id'"),
-        ("ratios:\n  - {id: r, metric: build_seconds, numerator: uv, denominator: pip, max: -2}\n", 2, "positive ratio"),
+        (
+            "ratios:\n  - {id: r, metric: build_seconds, numerator: uv, denominator: pip, max: -2}\n", 2,
+            "positive ratio"
+        ),
         ("budget:\n  - {}\n", 1, "unknown key 'budget'"),
     ])
     func badTargetsAreLocated(_ text: String, line: Int, message: String) throws {

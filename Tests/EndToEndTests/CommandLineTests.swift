@@ -23,7 +23,8 @@ struct CommandLineTests {
             ["run", "--suite", suite, "--history", directory.path + "/h.sqlite"])
         #expect(result.exitCode == ExitStatus.usageError.rawValue)
         #expect(result.error.contains("\(suite):4: services[0].context"), "\(result.error)")
-        #expect(!FileManager.default.fileExists(atPath: directory.path + "/h.sqlite"), "nothing is written on bad input")
+        #expect(
+            !FileManager.default.fileExists(atPath: directory.path + "/h.sqlite"), "nothing is written on bad input")
     }
 
     @Test func badFlagsAreUsageErrors() async throws {

@@ -22,9 +22,10 @@ struct RunPipelineTests {
         let record = outcome.record
 
         #expect(record.status == .completed, "\(record.errors)")
-        #expect(Set(record.builds.map { "\($0.driver)/\($0.scenario.rawValue)" }) == [
-            "uv/cold", "pip/cold", "uv/warm", "pip/warm",
-        ])
+        #expect(
+            Set(record.builds.map { "\($0.driver)/\($0.scenario.rawValue)" }) == [
+                "uv/cold", "pip/cold", "uv/warm", "pip/warm",
+            ])
         #expect(record.builds.allSatisfy { $0.succeeded && $0.seconds > 0 && $0.imageID != nil })
         // A warm build reuses every layer: it is faster than the cold one of the same driver.
         for driver in ["uv", "pip"] {

@@ -45,7 +45,8 @@ public struct BaseImageBootstrapper: Sendable {
                     client.executable, ["pull", original], environment: ["DOCKER_HOST": "unix://\(engine.socketPath)"])
                 if result.succeeded {
                     outcomes.append(
-                        Outcome(original: original, local: local, action: "pulled", seconds: MonotonicClock.now() - start))
+                        Outcome(
+                            original: original, local: local, action: "pulled", seconds: MonotonicClock.now() - start))
                     continue
                 }
                 logger.info("pull failed; building a local stand-in", metadata: ["image": .string(original)])
@@ -60,7 +61,8 @@ public struct BaseImageBootstrapper: Sendable {
                         + "make its stand-in \(local): build it yourself or map it to a python or uv image")
             }
             outcomes.append(
-                Outcome(original: original, local: local, action: "built locally", seconds: MonotonicClock.now() - start))
+                Outcome(
+                    original: original, local: local, action: "built locally", seconds: MonotonicClock.now() - start))
         }
         return outcomes
     }
@@ -99,7 +101,9 @@ public struct BaseImageBootstrapper: Sendable {
             throw BuildError("debootstrap \(release) from \(mirror) failed:\n\(result.tail(20))")
         }
         // Slim it: package caches, docs, man pages and apt lists are not needed at run time.
-        for directory in ["var/cache/apt/archives", "usr/share/doc", "usr/share/man", "var/lib/apt/lists", "usr/share/info"] {
+        for directory in [
+            "var/cache/apt/archives", "usr/share/doc", "usr/share/man", "var/lib/apt/lists", "usr/share/info",
+        ] {
             let url = rootfs.appendingPathComponent(directory)
             for item in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where item != "partial" {
                 try? FileManager.default.removeItem(at: url.appendingPathComponent(item))
@@ -131,13 +135,16 @@ public struct BaseImageBootstrapper: Sendable {
             "python3", ["-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-d", work.path, requirement],
             combineOutput: true)
         guard download.succeeded,
-            let wheel = try FileManager.default.contentsOfDirectory(atPath: work.path).first(where: { $0.hasSuffix(".whl") })
+            let wheel = try FileManager.default.contentsOfDirectory(atPath: work.path).first(where: {
+                $0.hasSuffix(".whl")
+            })
         else {
             throw BuildError("could not download \(requirement) from PyPI:\n\(download.tail(10))")
         }
         let extract = work.appendingPathComponent("wheel")
         let unzip = try await ProcessRunner.run(
-            "python3", ["-m", "zipfile", "-e", work.appendingPathComponent(wheel).path, extract.path], combineOutput: true)
+            "python3", ["-m", "zipfile", "-e", work.appendingPathComponent(wheel).path, extract.path],
+            combineOutput: true)
         guard unzip.succeeded else { throw BuildError("could not unpack \(wheel):\n\(unzip.tail(10))") }
         let image = work.appendingPathComponent("image")
         try FileManager.default.createDirectory(at: image, withIntermediateDirectories: true)

@@ -32,7 +32,9 @@ public struct BuildKitClient: Sendable, Equatable, CustomStringConvertible {
         var candidates: [String] = []
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let path = "\(directory)/docker"
-            if FileManager.default.isExecutableFile(atPath: path), !candidates.contains(path) { candidates.append(path) }
+            if FileManager.default.isExecutableFile(atPath: path), !candidates.contains(path) {
+                candidates.append(path)
+            }
         }
         if !candidates.contains("/usr/bin/docker"), FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") {
             candidates.append("/usr/bin/docker")

@@ -16,8 +16,9 @@ public struct DockerfileRewriter: Sendable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let upper = trimmed.uppercased()
-            guard upper.hasPrefix("FROM ") || upper.hasPrefix("COPY ") || upper.hasPrefix("RUN ")
-                || upper.hasPrefix("ARG ")
+            guard
+                upper.hasPrefix("FROM ") || upper.hasPrefix("COPY ") || upper.hasPrefix("RUN ")
+                    || upper.hasPrefix("ARG ")
             else { return String(line) }
             var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             for index in words.indices {

@@ -14,29 +14,32 @@ public enum FairnessLint {
             }
             let text = instructions.joined(separator: "\n")
             let file = URL(fileURLWithPath: driver.dockerfile).lastPathComponent
-            let where_ = "\(service.name)/\(driver.name) (\(file))"
+            let place = "\(service.name)/\(driver.name) (\(file))"
             let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             compiles[driver.name] =
-                text.contains("UV_COMPILE_BYTECODE=1") || text.contains("compileall") || text.contains("--compile-bytecode")
+                text.contains("UV_COMPILE_BYTECODE=1") || text.contains("compileall")
+                || text.contains("--compile-bytecode")
                 || text.contains("pip install --compile")
             if text.contains("--mount=type=cache") && text.contains("--no-cache-dir") {
-                warnings.append("\(where_): --no-cache-dir cancels the pip cache mount")
+                warnings.append("\(place): --no-cache-dir cancels the pip cache mount")
             }
-            if let cmd = lines.last(where: { $0.uppercased().hasPrefix("CMD") || $0.uppercased().hasPrefix("ENTRYPOINT") }),
+            if let cmd = lines.last(where: {
+                $0.uppercased().hasPrefix("CMD") || $0.uppercased().hasPrefix("ENTRYPOINT")
+            }),
                 cmd.contains("--reload") || cmd.contains("flask run") || cmd.contains("runserver")
             {
-                warnings.append("\(where_): the CMD runs a development/reload server: \(cmd)")
+                warnings.append("\(place): the CMD runs a development/reload server: \(cmd)")
             }
             if let check = lines.first(where: { $0.uppercased().hasPrefix("HEALTHCHECK") }),
                 check.contains("curl") || check.contains("wget")
             {
                 let installs = text.contains("install") && (text.contains(" curl") || text.contains(" wget"))
                 if !installs {
-                    warnings.append("\(where_): the HEALTHCHECK calls curl/wget, which the image does not install")
+                    warnings.append("\(place): the HEALTHCHECK calls curl/wget, which the image does not install")
                 }
             }
             if raw.split(separator: "\n").first?.hasPrefix("# syntax=") == true {
-                warnings.append("\(where_): a '# syntax=' line makes BuildKit pull a frontend image from a registry")
+                warnings.append("\(place): a '# syntax=' line makes BuildKit pull a frontend image from a registry")
             }
         }
         let values = Set(compiles.values)

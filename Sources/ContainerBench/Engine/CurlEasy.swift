@@ -117,7 +117,8 @@ final class CurlEasy {
         if let body {
             code = body.withUnsafeBytes { raw -> CURLcode in
                 _ = cb_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
-                _ = cb_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                _ = cb_curl_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
                 return curl_easy_perform(handle)
             }
         } else {

@@ -72,7 +72,7 @@ public actor DockerEngine {
     public func inspectImage(_ name: String) throws(EngineError) -> ImageInspect? {
         do {
             return try get("/images/\(Self.escape(name))/json") as ImageInspect
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }
@@ -116,9 +116,10 @@ public actor DockerEngine {
         let response = request("POST", path, body: data, timeout: 30)
         try check(response, what: "create a container from \(spec.image)")
         struct Created: Decodable {
-            var Id: String  // swiftlint:disable:this identifier_name
+            var id: String
+            enum CodingKeys: String, CodingKey { case id = "Id" }
         }
-        return try decode(Created.self, response.body, what: "create").Id
+        return try decode(Created.self, response.body, what: "create").id
     }
 
     /// Starts a created container.
@@ -158,37 +159,38 @@ public actor DockerEngine {
     public func containers(withLabel label: String) throws(EngineError) -> [String] {
         let filters = "{\"label\":[\"\(label)\"]}"
         let query = "/containers/json?all=1&filters=\(Self.escape(filters))"
-        struct Row: Decodable {
-            var Id: String  // swiftlint:disable:this identifier_name
-            var Labels: [String: String]?  // swiftlint:disable:this identifier_name
-        }
-        let rows: [Row] = try get(query)
-        return rows.map(\.Id)
+        let rows: [IDRow] = try get(query)
+        return rows.map(\.id)
     }
 
     /// Ids of images that carry `label`.
     public func images(withLabel label: String) throws(EngineError) -> [String] {
         let filters = "{\"label\":[\"\(label)\"]}"
-        struct Row: Decodable {
-            var Id: String  // swiftlint:disable:this identifier_name
-        }
-        let rows: [Row] = try get("/images/json?filters=\(Self.escape(filters))")
-        return rows.map(\.Id)
+        let rows: [IDRow] = try get("/images/json?filters=\(Self.escape(filters))")
+        return rows.map(\.id)
     }
 
     /// Labels of a container listed by `containers(withLabel:)`.
     public func labels(ofContainer id: String) throws(EngineError) -> [String: String] {
         struct Config: Decodable {
-            var Labels: [String: String]?  // swiftlint:disable:this identifier_name
+            var labels: [String: String]?
+            enum CodingKeys: String, CodingKey { case labels = "Labels" }
         }
         struct Inspect: Decodable {
-            var Config: Config  // swiftlint:disable:this identifier_name
+            var config: Config
+            enum CodingKeys: String, CodingKey { case config = "Config" }
         }
         let inspect: Inspect = try get("/containers/\(id)/json")
-        return inspect.Config.Labels ?? [:]
+        return inspect.config.labels ?? [:]
     }
 
     // MARK: - Plumbing
+
+    /// A list row of which only the id is read.
+    private struct IDRow: Decodable {
+        var id: String
+        enum CodingKeys: String, CodingKey { case id = "Id" }
+    }
 
     private func get<T: Decodable>(_ path: String, versioned: Bool = true) throws(EngineError) -> T {
         let response = request("GET", path, versioned: versioned, timeout: 30)

@@ -35,7 +35,8 @@ public final class EngineEventStream: Sendable {
     /// Starts following events of containers labelled `label` on `socketPath`. Returns once the engine accepted the
     /// request (or failed), so that no event of a container created afterwards is missed.
     public init(socketPath: String, label: String, apiVersion: String = DockerEngine.minimumAPIVersion) {
-        let filters = "{\"type\":[\"container\"],\"label\":[\"\(label)\"],\"event\":[\"health_status\",\"die\",\"oom\"]}"
+        let filters =
+            "{\"type\":[\"container\"],\"label\":[\"\(label)\"],\"event\":[\"health_status\",\"die\",\"oom\"]}"
         let url = "http://localhost/v\(apiVersion)/events?filters=\(DockerEngine.escape(filters))"
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [state, finished] in
@@ -112,20 +113,29 @@ public final class EngineEventStream: Sendable {
 
     static func parse(_ line: Data) -> EngineEvent? {
         struct Actor: Decodable {
-            var ID: String  // swiftlint:disable:this identifier_name
-            var Attributes: [String: String]?  // swiftlint:disable:this identifier_name
+            var id: String
+            var attributes: [String: String]?
+            enum CodingKeys: String, CodingKey {
+                case id = "ID"
+                case attributes = "Attributes"
+            }
         }
         struct Raw: Decodable {
-            var Action: String?  // swiftlint:disable:this identifier_name
+            var action: String?
             var status: String?
             var id: String?
             var timeNano: Int64?
-            var Actor: Actor?  // swiftlint:disable:this identifier_name
+            var actor: Actor?
+            enum CodingKeys: String, CodingKey {
+                case action = "Action"
+                case status, id, timeNano
+                case actor = "Actor"
+            }
         }
         guard let raw = try? JSONDecoder().decode(Raw.self, from: line) else { return nil }
-        guard let id = raw.Actor?.ID ?? raw.id, let action = raw.Action ?? raw.status else { return nil }
+        guard let id = raw.actor?.id ?? raw.id, let action = raw.action ?? raw.status else { return nil }
         let wall = Date(timeIntervalSince1970: Double(raw.timeNano ?? 0) / 1_000_000_000)
-        let exitCode = raw.Actor?.Attributes?["exitCode"].flatMap { Int($0) }
+        let exitCode = raw.actor?.attributes?["exitCode"].flatMap { Int($0) }
         return EngineEvent(
             containerID: id, action: action, time: MonotonicClock.monotonic(fromWall: wall), exitCode: exitCode)
     }

@@ -29,7 +29,9 @@ public struct RunArtifacts: Sendable {
         let changes = (try? ChangePointDetector().changePoints(in: medians)) ?? []
         return TrendSeries(
             service: service, driver: driver, metric: metric,
-            points: points.map { TrendSeries.Point(runID: $0.runID, date: $0.date, median: $0.median, samples: $0.samples) },
+            points: points.map {
+                TrendSeries.Point(runID: $0.runID, date: $0.date, median: $0.median, samples: $0.samples)
+            },
             budget: budget, noiseBand: band, changePoints: changes)
     }
 
@@ -54,7 +56,8 @@ public struct RunArtifacts: Sendable {
                     if let series = try? Self.trendSeries(
                         store: store, service: pair.service, driver: pair.driver, metric: metric, targets: targets)
                     {
-                        await draw(TrendChart(series: series), "trend-\(pair.service)-\(pair.driver)-\(metric.rawValue)")
+                        await draw(
+                            TrendChart(series: series), "trend-\(pair.service)-\(pair.driver)-\(metric.rawValue)")
                     }
                 }
             }

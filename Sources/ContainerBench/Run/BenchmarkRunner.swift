@@ -40,7 +40,8 @@ public struct BenchmarkRunner: Sendable {
 
     /// The image tag a service × driver gets for `scenario`.
     public static func tag(service: String, driver: String, scenario: BuildScenario) -> String {
-        scenario == .cold ? "containerbench/\(service):\(driver)" : "containerbench/\(service):\(driver)-\(scenario.rawValue)"
+        scenario == .cold
+            ? "containerbench/\(service):\(driver)" : "containerbench/\(service):\(driver)-\(scenario.rawValue)"
     }
 
     /// Runs `plan`. The returned record's status says how it ended.
@@ -58,7 +59,8 @@ public struct BenchmarkRunner: Sendable {
         let environment = await EnvironmentProbe.fingerprint(
             engine: engine, client: client, suite: suite, options: plan.options)
         var record = RunRecord(
-            id: runID, startedAt: Self.millisecondDate(), label: plan.label, suite: suite.source, environment: environment)
+            id: runID, startedAt: Self.millisecondDate(), label: plan.label, suite: suite.source,
+            environment: environment)
         let events = EngineEventStream(socketPath: engine.socketPath, label: "\(ContainerLabels.run)=\(runID)")
         defer { events.stop() }
         if !events.isConnected {
@@ -90,7 +92,9 @@ public struct BenchmarkRunner: Sendable {
             for (serviceIndex, service) in suite.services.enumerated() {
                 let drivers = serviceIndex % 2 == 0 ? service.drivers : service.drivers.reversed()
                 for driver in drivers {
-                    if Task.isCancelled { return finish(record, status: .interrupted, note: "interrupted while building") }
+                    if Task.isCancelled {
+                        return finish(record, status: .interrupted, note: "interrupted while building")
+                    }
                     report(.build, service.name, driver.name, "build \(scenario.rawValue)")
                     let tag = Self.tag(service: service.name, driver: driver.name, scenario: scenario)
                     let request = BuildRequest(
@@ -142,7 +146,9 @@ public struct BenchmarkRunner: Sendable {
                 readyTimeout: 30, memoryWindow: 0,
                 command: ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"])
             for index in 0..<rounds {
-                if Task.isCancelled { return finish(record, status: .interrupted, note: "interrupted during the floor") }
+                if Task.isCancelled {
+                    return finish(record, status: .interrupted, note: "interrupted during the floor")
+                }
                 report(.floor, "engine-floor", "base", "trial \(index + 1)/\(rounds)")
                 record.floorTrials.append(await runner.run(target, index: index))
             }
@@ -211,7 +217,8 @@ public struct BenchmarkRunner: Sendable {
         }
         let image = ImageRecord(
             service: service.name, driver: driver.name, imageID: inspect.id, bytes: inspect.size, baseBytes: baseBytes,
-            layers: layers, user: inspect.config?.user, hasHealthcheck: inspect.config?.healthcheck?.isDeclared ?? false)
+            layers: layers, user: inspect.config?.user, hasHealthcheck: inspect.config?.healthcheck?.isDeclared ?? false
+        )
         let findings = ImagePolicy.check(
             service: service.name, driver: driver.name, inspect: inspect, buildArgs: driver.buildArgs)
         return (image, findings)

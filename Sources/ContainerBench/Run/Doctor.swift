@@ -65,7 +65,9 @@ public enum Doctor {
                         Check(
                             name: "base image \(original)", ok: present || stand, required: true,
                             detail: present
-                                ? "present" : stand ? "mapped to local \(local)"
+                                ? "present"
+                                : stand
+                                    ? "mapped to local \(local)"
                                     : "missing, and so is \(local): run `containerbench bootstrap`"))
                 }
             } catch {
@@ -81,9 +83,11 @@ public enum Doctor {
                 name: "gnuplot", ok: false, required: true,
                 detail: "not installed: `apt-get install -y gnuplot-nox` (make setup does)")
         }
-        let version = (try? await ProcessRunner.run(gnuplot, ["--version"]))?.output
+        let version =
+            (try? await ProcessRunner.run(gnuplot, ["--version"]))?.output
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        let terminals = (try? await ProcessRunner.run(gnuplot, ["-e", "set terminal"], combineOutput: true))?.output ?? ""
+        let terminals =
+            (try? await ProcessRunner.run(gnuplot, ["-e", "set terminal"], combineOutput: true))?.output ?? ""
         let wanted = ["pngcairo", "svg"]
         let missing = wanted.filter { !terminals.contains($0) }
         return Check(

@@ -9,11 +9,15 @@ public enum EnvironmentProbe {
         var fingerprint = EnvironmentFingerprint()
         var name = utsname()
         uname(&name)
-        fingerprint.kernel = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        fingerprint.kernel = withUnsafeBytes(of: &name.release) {
+            String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
         if let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
             fingerprint.cpuModel =
                 cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-                .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+                .map {
+                    $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                }
                 ?? "unknown"
         }
         fingerprint.cpuCores = ProcessInfo.processInfo.activeProcessorCount

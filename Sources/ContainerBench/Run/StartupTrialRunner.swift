@@ -102,7 +102,8 @@ public struct StartupTrialRunner: Sendable {
         } else {
             logger.warning("no cgroup memory files found for the container; memory not sampled")
         }
-        let outcome = await waitUntilReady(containerID: id, probe: probe, target: target, origin: origin, record: &record)
+        let outcome = await waitUntilReady(
+            containerID: id, probe: probe, target: target, origin: origin, record: &record)
         if outcome, let inspect = try? await engine.inspectContainer(id),
             let startedAt = inspect.state.startedAt.flatMap(MonotonicClock.parseEngineDate)
         {

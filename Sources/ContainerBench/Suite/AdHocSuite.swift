@@ -12,14 +12,17 @@ public enum AdHocSuite {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw ConfigError(file: dockerfile, field: "--dockerfile", message: "the Dockerfile does not exist")
         }
-        let contextPath = URL(fileURLWithPath: context ?? file.deletingLastPathComponent().path).standardizedFileURL.path
+        let contextPath = URL(fileURLWithPath: context ?? file.deletingLastPathComponent().path).standardizedFileURL
+            .path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: contextPath, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: contextPath, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw ConfigError(file: contextPath, field: "--context", message: "the build context is not a directory")
         }
         guard Validation.isHTTPPath(healthPath) else {
             throw ConfigError(
-                file: "command line", field: "--health-path", message: "'\(healthPath)' must start with '/' (e.g. /health)")
+                file: "command line", field: "--health-path",
+                message: "'\(healthPath)' must start with '/' (e.g. /health)")
         }
         guard Validation.isName(name), Validation.isName(driver) else {
             throw ConfigError(file: "command line", field: "--name", message: "'\(name)' is not a valid name")

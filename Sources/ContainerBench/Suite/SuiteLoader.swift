@@ -106,9 +106,12 @@ public enum SuiteLoader {
             guard FileManager.default.fileExists(atPath: dockerfile) else {
                 throw dockerfileNode.error("Dockerfile \(dockerfile) does not exist")
             }
-            let buildArgs = try driverFields["build_args"]?.stringMap() ?? [:]
-            for key in buildArgs.keys where !Validation.isBuildArgName(key) {
-                throw driverFields["build_args"]!.error("'\(key)' is not a valid build argument name")
+            var buildArgs: [String: String] = [:]
+            if let argsNode = driverFields["build_args"] {
+                buildArgs = try argsNode.stringMap()
+                for key in buildArgs.keys where !Validation.isBuildArgName(key) {
+                    throw argsNode.error("'\(key)' is not a valid build argument name")
+                }
             }
             drivers.append(DriverSpec(name: entry.key, dockerfile: dockerfile, buildArgs: buildArgs))
         }
@@ -135,8 +138,10 @@ public enum SuiteLoader {
                 scenarios.codeChange = try code.stringList()
                 for (index, file) in scenarios.codeChange.enumerated()
                 where !FileManager.default.fileExists(atPath: context + "/" + file) {
-                    throw YAMLNode(node: try code.sequence()[index].node, file: code.file, path: "\(code.path)[\(index)]")
-                        .error("\(file) does not exist in the context \(context)")
+                    throw YAMLNode(
+                        node: try code.sequence()[index].node, file: code.file, path: "\(code.path)[\(index)]"
+                    )
+                    .error("\(file) does not exist in the context \(context)")
                 }
             }
             if let deps = scenarioFields["deps_change"] {

@@ -14,7 +14,8 @@ struct YAMLNode {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ConfigError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+            throw ConfigError(
+                file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
         } catch {
             throw ConfigError(file: file, message: "not valid YAML: \(error)")
         }
@@ -57,7 +58,9 @@ struct YAMLNode {
             guard seen.insert(name).inserted else {
                 throw ConfigError(file: file, line: key.mark?.line, field: "\(path).\(name)", message: "duplicate key")
             }
-            return (name, YAMLNode(node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)"), key.mark?.line)
+            return (
+                name, YAMLNode(node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)"), key.mark?.line
+            )
         }
     }
 

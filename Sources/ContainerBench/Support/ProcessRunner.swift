@@ -18,7 +18,8 @@ public struct ProcessResult: Sendable {
 
     /// The last `count` lines of stdout and stderr together.
     public func tail(_ count: Int = 50) -> String {
-        let lines = (output + (error.isEmpty ? "" : "\n" + error)).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = (output + (error.isEmpty ? "" : "\n" + error)).split(
+            separator: "\n", omittingEmptySubsequences: false)
         return lines.suffix(count).joined(separator: "\n")
     }
 }

@@ -39,7 +39,9 @@ public struct RunAnalysis: Sendable {
             return evaluation
         case .named(let name):
             guard try store.baseline(named: name) != nil else {
-                throw HistoryError(.baselineNotFound, path: "", detail: "no baseline named '\(name)': see `containerbench baseline list`")
+                throw HistoryError(
+                    .baselineNotFound, path: "",
+                    detail: "no baseline named '\(name)': see `containerbench baseline list`")
             }
             baselineSamples = try store.samples(baseline: name, scenario: .cold)
         case .run(let id):

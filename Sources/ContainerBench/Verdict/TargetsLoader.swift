@@ -25,7 +25,7 @@ public enum TargetsLoader {
                 "id", "metric", "statistic", "max", "services", "drivers", "scenario", "description",
             ])
             let id = try requiredName(fields, "id", item)
-            guard ids.insert(id).inserted else { throw fields["id"]!.error("duplicate id '\(id)'") }
+            guard ids.insert(id).inserted else { throw (fields["id"] ?? item).error("duplicate id '\(id)'") }
             let metric = try parseMetric(fields, item)
             let statistic = try parseStatistic(fields, item, default: metric.isExact ? .value : .median)
             let max = try parseLimit(fields, item, metric: metric)
@@ -42,7 +42,7 @@ public enum TargetsLoader {
                 "id", "metric", "statistic", "numerator", "denominator", "max", "scenario", "services", "description",
             ])
             let id = try requiredName(fields, "id", item)
-            guard ids.insert(id).inserted else { throw fields["id"]!.error("duplicate id '\(id)'") }
+            guard ids.insert(id).inserted else { throw (fields["id"] ?? item).error("duplicate id '\(id)'") }
             let metric = try parseMetric(fields, item)
             let statistic = try parseStatistic(fields, item, default: .median)
             guard let maxNode = fields["max"] else { throw item.error("missing required key 'max'") }

@@ -183,11 +183,13 @@ struct RunCommand: AsyncParsableCommand {
                             try? ReportPlot(
                                 rendered: $0, reportDirectory: URL(fileURLWithPath: path).deletingLastPathComponent())
                         })
-                    try RunArtifacts.write(try ReportRenderer.render(copyInput, as: format), to: URL(fileURLWithPath: path))
+                    try RunArtifacts.write(
+                        try ReportRenderer.render(copyInput, as: format), to: URL(fileURLWithPath: path))
                 }
             }
         } catch {
-            throw CLI.fail("the run was stored as \(record.id), but a report could not be written: \(error)", .infrastructureError)
+            throw CLI.fail(
+                "the run was stored as \(record.id), but a report could not be written: \(error)", .infrastructureError)
         }
         let verdict = input.verdict
         if !global.quiet {
@@ -221,7 +223,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             loaded.services = loaded.services.filter { !$0.drivers.isEmpty }
             guard !loaded.services.isEmpty else {
-                throw ConfigError(file: loaded.source, message: "--driver \(drivers.joined(separator: ",")): no service has it")
+                throw ConfigError(
+                    file: loaded.source, message: "--driver \(drivers.joined(separator: ",")): no service has it")
             }
         }
         return RunPlan(
