@@ -5,7 +5,9 @@ Worker count comes from WEB_CONCURRENCY (the image pins 2) so numbers do not dep
 
 import os
 
-bind = "0.0.0.0:8000"
+# BIND_ADDRESS: containerbench runs with host networking and sets 127.0.0.1 so the service is reachable on
+# loopback only; in a bridged container the default 0.0.0.0 is what a deployment needs.
+bind = os.environ.get("BIND_ADDRESS", "0.0.0.0") + ":8000"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "uvicorn_worker.UvicornWorker"
 # Heartbeat files on tmpfs, not on the container's overlay filesystem.
