@@ -34,7 +34,8 @@ final class ProgressPrinter: Sendable {
             }
             FileHandle.standardOutput.write(Data(("\r" + text + padding + (event.stage == .done ? "\n" : "")).utf8))
         case .lines:
-            print(text)
+            // Unbuffered: a CI log shows each step as it happens, not at exit.
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
         case .silent:
             break
         }
