@@ -15,6 +15,26 @@ struct RunCommandTests {
         }
     }
 
+    /// Opens a report in headless Chromium (no network: every host name fails to resolve): it must load with no
+    /// console error and produce a screenshot. `make test` installs Debian's chromium.
+    static func openInChromium(_ html: String, screenshot: String) async throws {
+        let chromium = try #require(ProcessRunner.which("chromium"), "chromium is not installed (make test installs it)")
+        let result = try await ProcessRunner.run(
+            chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,2400", "--screenshot=\(screenshot)",
+                "file://\(html)",
+            ])
+        #expect(result.exitCode == 0, "\(result.error)")
+        let consoleErrors = result.error.split(separator: "\n").filter {
+            $0.contains("CONSOLE") || $0.contains("Uncaught") || $0.contains("net::ERR")
+        }
+        #expect(consoleErrors.isEmpty, "console errors: \(consoleErrors)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 50_000, "a real screenshot, \(png.count) bytes")
+    }
+
     @Test func doctorFailsWithoutAnEngine() async throws {
         let result = try await Binary.run(["doctor"], environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
         #expect(result.exitCode == ExitStatus.infrastructureError.rawValue)
@@ -46,6 +66,7 @@ struct RunCommandTests {
         let runID = try #require(runs.first?.id)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/runs/\(runID)")
         #expect(files.contains("report.html") && files.contains { $0.hasSuffix(".png") })
+        try await Self.openInChromium(directory.path + "/runs/\(runID)/report.html", screenshot: directory.path + "/shot.png")
 
         // The same fixture against an impossible startup budget: exit 1, and the run is still stored.
         let targets = try directory.write(
