@@ -46,7 +46,8 @@ struct HistoryFile {
                 trials.append(
                     TrialRecord(
                         service: "web", driver: driver, index: index, succeeded: true,
-                        phases: StartupPhases(created: 0.01, started: 0.05, firstTCP: seconds * factor - 0.01,
+                        phases: StartupPhases(
+                            created: 0.01, started: 0.05, firstTCP: seconds * factor - 0.01,
                             ready: seconds * factor),
                         memory: MemorySummary(
                             peakBytes: peak, workingSetPeakBytes: peak - 5_000_000, rssPeakBytes: peak - 10_000_000,
@@ -60,7 +61,8 @@ struct HistoryFile {
                 BuildRecord(service: "web", driver: $0, scenario: .cold, seconds: $0 == "uv" ? 12 : 30, succeeded: true)
             },
             images: ["uv", "pip"].map {
-                ImageRecord(service: "web", driver: $0, imageID: "sha256:\($0)", bytes: $0 == "uv" ? 150_000_000 : 180_000_000)
+                ImageRecord(
+                    service: "web", driver: $0, imageID: "sha256:\($0)", bytes: $0 == "uv" ? 150_000_000 : 180_000_000)
             },
             trials: trials)
     }
@@ -133,7 +135,8 @@ struct HistoryCommandsTests {
         let startup = result.output.split(separator: "\n").filter {
             $0.contains("web") && $0.contains("uv") && $0.contains("startup_seconds")
         }
-        #expect(startup.count == 1 && startup[0].contains("regression") && startup[0].contains("1.60×"), "\(result.output)")
+        #expect(
+            startup.count == 1 && startup[0].contains("regression") && startup[0].contains("1.60×"), "\(result.output)")
         #expect(result.output.contains("verdict: regression (exit 2)"))
 
         let json = try await file.run(["compare", file.base.id, file.slow.id, "--format", "json"])
@@ -170,8 +173,10 @@ struct HistoryCommandsTests {
         #expect(report.exitCode == 4)
         #expect(report.error.contains("no run nope"))
         let acknowledge = try await file.run(
-            ["acknowledge", "--service", "web", "--driver", "uv", "--metric", "startup_seconds", "--run", "nope",
-             "--note", "x"])
+            [
+                "acknowledge", "--service", "web", "--driver", "uv", "--metric", "startup_seconds", "--run", "nope",
+                "--note", "x",
+            ])
         #expect(acknowledge.exitCode == 4, "\(acknowledge.error)")
         let missingHistory = try await Binary.run(["history", "--history", file.directory.path + "/none.sqlite"])
         #expect(missingHistory.exitCode == 4)
@@ -257,8 +262,11 @@ struct HistoryCommandsTests {
         for driver in ["uv", "pip"] {
             for metric in ["startup_seconds", "memory_peak_bytes", "memory_working_set_bytes"] {
                 let result = try await file.run(
-                    ["acknowledge", "--service", "web", "--driver", driver, "--metric", metric, "--run", file.slow.id,
-                     "--note", "moved to a bigger framework"])
+                    [
+                        "acknowledge", "--service", "web", "--driver", driver, "--metric", metric, "--run",
+                        file.slow.id,
+                        "--note", "moved to a bigger framework",
+                    ])
                 #expect(result.exitCode == 0, "\(result.error)")
             }
         }
@@ -323,8 +331,10 @@ struct HistoryCommandsTests {
 
     @Test func abRejectsAnUnknownGitRefBeforeTouchingTheEngine() async throws {
         let result = try await Binary.run(
-            ["ab", "--dockerfile", "benchmarks/fixture/Dockerfile.uv", "--ref", "no-such-ref-xyz", "--ref", "HEAD",
-             "--port", "18199", "--history", "/tmp/cli-never-written.sqlite"],
+            [
+                "ab", "--dockerfile", "benchmarks/fixture/Dockerfile.uv", "--ref", "no-such-ref-xyz", "--ref", "HEAD",
+                "--port", "18199", "--history", "/tmp/cli-never-written.sqlite",
+            ],
             environment: ["CONTAINERBENCH_LOCK": "/tmp/cli.lock"])
         #expect(result.exitCode == ExitStatus.usageError.rawValue, "\(result.error)")
         #expect(result.error.contains("git ref 'no-such-ref-xyz' does not name a commit"), "\(result.error)")

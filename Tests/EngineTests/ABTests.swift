@@ -62,7 +62,8 @@ struct ABTests {
         let context = try Context()
         defer { context.directory.remove() }
         let history = context.directory.path + "/history.sqlite"
-        let result = try await Self.ab("ab-cli-slow", "Dockerfile.a", "Dockerfile.slow", context: context, history: history)
+        let result = try await Self.ab(
+            "ab-cli-slow", "Dockerfile.a", "Dockerfile.slow", context: context, history: history)
         await Self.removeImages("ab-cli-slow")
         #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\n\(result.error)")
         let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
@@ -86,7 +87,8 @@ struct ABTests {
         let context = try Context()
         defer { context.directory.remove() }
         let history = context.directory.path + "/history.sqlite"
-        let result = try await Self.ab("ab-cli-same", "Dockerfile.a", "Dockerfile.a", context: context, history: history)
+        let result = try await Self.ab(
+            "ab-cli-same", "Dockerfile.a", "Dockerfile.a", context: context, history: history)
         await Self.removeImages("ab-cli-same")
         #expect(result.exitCode == 0, "\(result.output)\n\(result.error)")
         let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))

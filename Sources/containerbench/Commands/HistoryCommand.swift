@@ -22,16 +22,22 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "Only runs that used this driver.")
     var driver: String?
 
-    @Option(help: "List this metric's per-run medians (startup_seconds, memory_peak_bytes, ...).", transform: HistoryInputs.metric)
+    @Option(
+        help: "List this metric's per-run medians (startup_seconds, memory_peak_bytes, ...).",
+        transform: HistoryInputs.metric)
     var metric: Metric?
 
-    @Option(help: "Only runs started on or after this date (2026-01-31 or 2026-01-31T12:00:00Z).", transform: HistoryInputs.date)
+    @Option(
+        help: "Only runs started on or after this date (2026-01-31 or 2026-01-31T12:00:00Z).",
+        transform: HistoryInputs.date)
     var since: Date?
 
     @Option(help: "Only runs with this label.")
     var label: String?
 
-    @Option(help: "Only runs that ended this way: completed, failed, interrupted, running.", transform: HistoryInputs.status)
+    @Option(
+        help: "Only runs that ended this way: completed, failed, interrupted, running.", transform: HistoryInputs.status
+    )
     var status: RunStatus?
 
     @Option(help: "At most this many runs.")
@@ -48,7 +54,9 @@ struct HistoryCommand: AsyncParsableCommand {
         let store = try HistoryInputs.openExisting(global.history)
         let filter = RunFilter(
             service: service, driver: driver, label: label, status: status, since: since, limit: limit)
-        let listing = try HistoryInputs.guarded { try HistoryListing.make(store: store, filter: filter, metric: metric) }
+        let listing = try HistoryInputs.guarded {
+            try HistoryListing.make(store: store, filter: filter, metric: metric)
+        }
         switch format {
         case .table: print(listing.renderTable(), terminator: "")
         case .json: print(try HistoryInputs.guarded { try listing.renderJSON() }, terminator: "")

@@ -27,7 +27,9 @@ struct PlotCommand: AsyncParsableCommand {
         transform: HistoryInputs.metric)
     var metrics: [Metric] = []
 
-    @Option(help: "Only runs started on or after this date (2026-01-31 or 2026-01-31T12:00:00Z).", transform: HistoryInputs.date)
+    @Option(
+        help: "Only runs started on or after this date (2026-01-31 or 2026-01-31T12:00:00Z).",
+        transform: HistoryInputs.date)
     var since: Date?
 
     @Option(help: "At most this many of the newest runs per chart.")
@@ -53,7 +55,9 @@ struct PlotCommand: AsyncParsableCommand {
             try store.runs(filter: RunFilter(status: .completed, since: since))
         }
         let pairs = Set(rows.flatMap(\.pairs))
-            .filter { (services.isEmpty || services.contains($0.service)) && (drivers.isEmpty || drivers.contains($0.driver)) }
+            .filter {
+                (services.isEmpty || services.contains($0.service)) && (drivers.isEmpty || drivers.contains($0.driver))
+            }
             .sorted { ($0.service, $0.driver) < ($1.service, $1.driver) }
         let directory = URL(fileURLWithPath: output)
         let renderer = GnuplotRenderer()
@@ -72,7 +76,8 @@ struct PlotCommand: AsyncParsableCommand {
                             TrendChart(series: series), in: directory,
                             baseName: "trend-\(pair.service)-\(pair.driver)-\(metric.rawValue)"))
                 } catch {
-                    throw CLI.fail("cannot draw the trend of \(metric.rawValue) for \(pair): \(error)", .infrastructureError)
+                    throw CLI.fail(
+                        "cannot draw the trend of \(metric.rawValue) for \(pair): \(error)", .infrastructureError)
                 }
             }
         }

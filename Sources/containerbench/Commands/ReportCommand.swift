@@ -19,13 +19,15 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("run"), help: "The run: an id or 'latest'.")
     var runID: String = "latest"
 
-    @Option(help: "md, json, junit, html or text.", transform: { text in
-        do {
-            return try ReportFormat.named(text)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    })
+    @Option(
+        help: "md, json, junit, html or text.",
+        transform: { text in
+            do {
+                return try ReportFormat.named(text)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        })
     var format: ReportFormat = .markdown
 
     @Option(help: "The file to write (default: stdout).")
@@ -69,7 +71,9 @@ struct ReportCommand: AsyncParsableCommand {
         }
         if !global.quiet {
             print("wrote \(format.rawValue) report of run \(record.id) to \(output)")
-            if !plots.isEmpty { print("with \(plots.count) plot(s) in \(URL(fileURLWithPath: output).deletingLastPathComponent().path)") }
+            if !plots.isEmpty {
+                print("with \(plots.count) plot(s) in \(URL(fileURLWithPath: output).deletingLastPathComponent().path)")
+            }
         }
     }
 }

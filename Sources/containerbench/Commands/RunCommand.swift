@@ -176,7 +176,8 @@ struct RunCommand: AsyncParsableCommand {
         let alerted = RegressionConfirmation.alertedPairs(evaluation)
         if confirm, !alerted.isEmpty, trap.received == nil {
             if !global.quiet {
-                print("confirming the regression of \(alerted.map(\.description).joined(separator: ", ")): measuring again")
+                let pairs = alerted.map(\.description).joined(separator: ", ")
+                print("confirming the regression of \(pairs): measuring again")
             }
             let confirmID = RunRecord.makeID()
             let confirmTask = Task {
