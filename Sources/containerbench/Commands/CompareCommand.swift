@@ -38,6 +38,12 @@ struct CompareCommand: AsyncParsableCommand {
             baseline: .init(name: "A", source: Self.describe(baseline), runID: baseline.id),
             current: .init(name: "B", source: Self.describe(current), runID: current.id),
             findings: evaluation.regressions)
+        if baseline.environment.comparabilityKey != current.environment.comparabilityKey {
+            CLI.error(
+                "note: the runs were measured on different machines or engine settings (fingerprint "
+                    + "\(baseline.environment.comparabilityKey) vs \(current.environment.comparabilityKey)); "
+                    + "differences may not be the image's")
+        }
         switch format {
         case .table:
             print(report.renderTable(), terminator: "")
