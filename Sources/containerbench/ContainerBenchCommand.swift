@@ -8,6 +8,10 @@ struct ContainerBenchCommand: AsyncParsableCommand {
         commandName: "containerbench",
         abstract: "Benchmark and verify container images: build, startup, memory, size; budgets and regressions.",
         version: ContainerBenchVersion.current,
-        subcommands: [RunCommand.self, DoctorCommand.self, BootstrapCommand.self, GCCommand.self]
+        subcommands: [
+            RunCommand.self, ABCommand.self, HistoryCommand.self, CompareCommand.self, BaselineCommand.self,
+            AcknowledgeCommand.self, ReportCommand.self, PlotCommand.self, DoctorCommand.self,
+            BootstrapCommand.self, GCCommand.self,
+        ]
     )
 }

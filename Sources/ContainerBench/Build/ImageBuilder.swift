@@ -88,7 +88,7 @@ public struct ImageBuilder: Sendable {
 
     /// The context to build from: the service's own for cold and warm builds, a modified copy for the others.
     func prepareContext(_ request: BuildRequest) throws -> URL {
-        let original = URL(fileURLWithPath: request.service.context)
+        let original = URL(fileURLWithPath: request.driver.context ?? request.service.context)
         switch request.scenario {
         case .cold, .warm:
             return original

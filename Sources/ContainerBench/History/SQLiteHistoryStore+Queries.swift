@@ -22,10 +22,12 @@ extension SQLiteHistoryStore {
             conditions.append(
                 """
                 EXISTS (SELECT 1 FROM (\(Self.pairsSQL)) p WHERE p.run_id = r.id
-                    AND (?1 IS NULL OR p.service = ?1) AND (?2 IS NULL OR p.driver = ?2))
+                    AND (?SERVICE IS NULL OR p.service = ?SERVICE) AND (?DRIVER IS NULL OR p.driver = ?DRIVER))
                 """
-                .replacingOccurrences(of: "?1", with: "?\(arguments.count + 1)")
-                .replacingOccurrences(of: "?2", with: "?\(arguments.count + 2)"))
+                // Placeholder names that cannot collide: replacing "?1" by "?2" and then "?2" by "?3" did, and
+                // compared the service with the driver whenever an earlier filter (status, label) was set.
+                .replacingOccurrences(of: "?SERVICE", with: "?\(arguments.count + 1)")
+                .replacingOccurrences(of: "?DRIVER", with: "?\(arguments.count + 2)"))
             arguments.append(filter.service)
             arguments.append(filter.driver)
         }

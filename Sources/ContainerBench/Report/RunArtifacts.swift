@@ -12,12 +12,13 @@ public struct RunArtifacts: Sendable {
     }
 
     /// The trend of `metric` for one service × driver from the history, with the budget, the noise band of the
-    /// earlier runs and the change points found.
+    /// earlier runs and the change points found; only runs started at or after `since` when given.
     public static func trendSeries(
-        store: any HistoryStore, service: String, driver: String, metric: Metric, targets: Targets?, limit: Int = 60
+        store: any HistoryStore, service: String, driver: String, metric: Metric, targets: Targets?, limit: Int = 60,
+        since: Date? = nil
     ) throws -> TrendSeries? {
         let points = try store.series(
-            service: service, driver: driver, metric: metric, scenario: .cold, since: nil, limit: limit)
+            service: service, driver: driver, metric: metric, scenario: .cold, since: since, limit: limit)
         guard !points.isEmpty else { return nil }
         let budget = targets?.budgets.first { $0.metric == metric && $0.applies(service: service, driver: driver) }?.max
         let medians = points.map(\.median)

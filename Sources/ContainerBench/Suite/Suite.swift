@@ -78,11 +78,15 @@ public struct DriverSpec: Sendable, Codable, Equatable {
     public var dockerfile: String
     /// Build arguments passed with `--build-arg`.
     public var buildArgs: [String: String]
+    /// This driver's own build context (absolute) when it differs from the service's: `ab` of two git refs builds
+    /// each variant from its ref's tree. Nil (suite files) means the service's context.
+    public var context: String?
 
-    public init(name: String, dockerfile: String, buildArgs: [String: String] = [:]) {
+    public init(name: String, dockerfile: String, buildArgs: [String: String] = [:], context: String? = nil) {
         self.name = name
         self.dockerfile = dockerfile
         self.buildArgs = buildArgs
+        self.context = context
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContainerBench
 import Foundation
+import Synchronization
 
 /// `containerbench run`: build, measure, store, judge, report.
 struct RunCommand: AsyncParsableCommand {
@@ -12,6 +13,10 @@ struct RunCommand: AsyncParsableCommand {
             is stored in the history in one transaction, judged against the targets and a baseline, and its plots \
             and reports are written under results/runs/RUN-ID/. Exit codes: 0 pass, 1 budget breached, 2 \
             regression, 3 inconclusive (--strict only), 4 infrastructure error, 64 usage error, 130 interrupted.
+            With --confirm, a regression alert is checked once more: the alerted service × drivers are measured \
+            again (same plan, restricted to them) against the same baseline, and an alert stands only when it \
+            alerts again; the confirmation run is stored too, and the first run's warnings say what was confirmed \
+            or dropped.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -51,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Inconclusive budgets and gates fail the run (exit 3).")
     var strict = false
+
+    @Flag(help: "On a regression alert, measure the alerted service × drivers again; keep only repeated alerts.")
+    var confirm = false
 
     @Flag(help: "Drop the page cache before each trial (root).")
     var coldCache = false
@@ -142,10 +150,12 @@ struct RunCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(quiet: global.quiet, terminal: CLI.stdoutIsTerminal)
         let runner = BenchmarkRunner(engine: engine, client: client, logger: logger, progress: { printer($0) })
         let runID = RunRecord.makeID()
+        let tasks = RunningTasks()
         let task = Task { await runner.run(plan, runID: runID) }
+        tasks.set(task)
         let trap = SignalTrap { signal in
             CLI.error("signal \(signal): stopping after the current step; containers are being removed")
-            task.cancel()
+            tasks.cancel()
         }
         let outcome = await task.value
         var record = outcome.record
@@ -162,8 +172,36 @@ struct RunCommand: AsyncParsableCommand {
                 record, targets: loadedTargets, policy: outcome.policy, store: nil, baseline: .none)
             record.errors.append("regression gate: \(error)")
         }
+        var confirmation: (record: RunRecord, evaluation: Evaluation)?
+        let alerted = RegressionConfirmation.alertedPairs(evaluation)
+        if confirm, !alerted.isEmpty, trap.received == nil {
+            if !global.quiet {
+                let pairs = alerted.map(\.description).joined(separator: ", ")
+                print("confirming the regression of \(pairs): measuring again")
+            }
+            let confirmID = RunRecord.makeID()
+            let confirmTask = Task {
+                await runner.run(RegressionConfirmation.restrict(plan, to: alerted), runID: confirmID)
+            }
+            tasks.set(confirmTask)
+            let confirmOutcome = await confirmTask.value
+            var confirmRecord = confirmOutcome.record
+            if trap.received != nil { confirmRecord.status = .interrupted }
+            // The first run is not stored yet, so "last N good runs" means the same runs for both evaluations.
+            let confirmEvaluation = try? RunAnalysis().evaluate(
+                confirmRecord, targets: loadedTargets, policy: confirmOutcome.policy, store: store,
+                baseline: BaselineSelection(parsing: baseline))
+            if confirmRecord.status == .completed, let confirmEvaluation {
+                record.warnings += RegressionConfirmation.apply(
+                    confirmation: confirmEvaluation, confirmationRunID: confirmID, to: &evaluation)
+            } else {
+                record.warnings.append("confirmation run \(confirmID) did not complete: the regression alerts stand")
+            }
+            confirmation = (confirmRecord, confirmEvaluation ?? Evaluation(runID: confirmID))
+        }
         do {
             try store.save(record, evaluation: evaluation)
+            if let confirmation { try store.save(confirmation.record, evaluation: confirmation.evaluation) }
         } catch {
             throw CLI.fail("the run was measured but could not be stored: \(error)", .infrastructureError)
         }
@@ -230,5 +268,20 @@ struct RunCommand: AsyncParsableCommand {
         return RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: !noFloor,
             options: options)
+    }
+}
+
+/// The measuring task a signal should cancel: the run, then its confirmation run.
+private final class RunningTasks: Sendable {
+    private let current = Mutex<Task<RunOutcome, Never>?>(nil)
+
+    /// Makes `task` the one a signal cancels.
+    func set(_ task: Task<RunOutcome, Never>) {
+        current.withLock { $0 = task }
+    }
+
+    /// Cancels the current task.
+    func cancel() {
+        current.withLock { $0?.cancel() }
     }
 }

@@ -1,0 +1,66 @@
+import ArgumentParser
+import ContainerBench
+import Foundation
+
+/// `containerbench compare RUN_A RUN_B`: the regression gate between two stored runs.
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Judge run B against run A (the baseline) with the regression gate.",
+        discussion: """
+            For every service × driver × metric measured in both runs: the medians, the ratio B/A with its 95% \
+            bootstrap interval, the Mann-Whitney p-value and its Benjamini-Hochberg adjustment, and the verdict \
+            (regression, improvement, unchanged, inconclusive). Acknowledged changes are shown but do not fail. \
+            RUN may be a run id or 'latest'. --format json prints containerbench.compare/v1. \
+            Exit codes: 0 no regression, 2 regression, 4 a run is unknown or the history cannot be read, 64 bad flags.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The baseline run (id or 'latest').")
+    var runA: String
+
+    @Argument(help: "The run judged against it (id or 'latest').")
+    var runB: String
+
+    @Option(help: "table or json.")
+    var format: HistoryInputs.Format = .table
+
+    func run() async throws {
+        let store = try HistoryInputs.openExisting(global.history)
+        let baseline = try HistoryInputs.run(runA, in: store)
+        let current = try HistoryInputs.run(runB, in: store)
+        let evaluation = try HistoryInputs.guarded {
+            try RunAnalysis().evaluate(current, targets: nil, policy: [], store: store, baseline: .run(baseline.id))
+        }
+        let report = ComparisonReport(
+            schema: ComparisonReport.compareSchema,
+            baseline: .init(name: "A", source: Self.describe(baseline), runID: baseline.id),
+            current: .init(name: "B", source: Self.describe(current), runID: current.id),
+            findings: evaluation.regressions)
+        if baseline.environment.comparabilityKey != current.environment.comparabilityKey {
+            CLI.error(
+                "note: the runs were measured on different machines or engine settings (fingerprint "
+                    + "\(baseline.environment.comparabilityKey) vs \(current.environment.comparabilityKey)); "
+                    + "differences may not be the image's")
+        }
+        switch format {
+        case .table:
+            print(report.renderTable(), terminator: "")
+            for run in [baseline, current] where run.status != .completed {
+                CLI.error("note: run \(run.id) is \(run.status.rawValue); its figures may be incomplete")
+            }
+        case .json:
+            print(try HistoryInputs.guarded { try report.renderJSON() }, terminator: "")
+        }
+        if report.exitStatus != .pass { throw ExitCode(report.exitStatus.rawValue) }
+    }
+
+    /// "run ID (label, started ..., status)".
+    static func describe(_ run: RunRecord) -> String {
+        let formatter = ISO8601DateFormatter()
+        var parts = [formatter.string(from: run.startedAt), run.status.rawValue]
+        if let label = run.label { parts.insert(label, at: 0) }
+        return "\(run.suite) (\(parts.joined(separator: ", ")))"
+    }
+}

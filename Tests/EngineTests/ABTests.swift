@@ -1,0 +1,105 @@
+import ContainerBench
+import ContainerBenchTestSupport
+import Foundation
+import Testing
+
+/// `containerbench ab` against the real engine with the fixture: a variant made deliberately slower (it sleeps
+/// 0.4 s before listening) is a startup regression (exit 2); a Dockerfile against itself is no change (exit 0).
+///
+/// The fixture listens on a port of this suite's range (FIXTURE_PORT) so it runs beside other engineers' fixtures
+/// on the host network. Fails, never skips, when no engine answers.
+@Suite("ab (real engine)", .serialized)
+struct ABTests {
+    static let port = 18_150
+    static let environment = ["CONTAINERBENCH_LOCK": "/tmp/cli.lock"]
+
+    /// A copy of the fixture's context with `Dockerfile.a` (the uv Dockerfile) and `Dockerfile.slow` (the same
+    /// plus `ENV FIXTURE_SLEEP_BEFORE_LISTEN=0.4`), both probing this suite's port in their HEALTHCHECK.
+    struct Context {
+        let directory: TemporaryDirectory
+        var path: String { directory.path + "/fixture" }
+
+        init() throws {
+            directory = try TemporaryDirectory("cb-ab")
+            let source = Binary.packageRoot.appendingPathComponent("benchmarks/fixture")
+            try FileManager.default.copyItem(at: source, to: directory.url.appendingPathComponent("fixture"))
+            let uv = try String(contentsOf: source.appendingPathComponent("Dockerfile.uv"), encoding: .utf8)
+                .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(ABTests.port)")
+            try directory.write("fixture/Dockerfile.a", uv)
+            try directory.write("fixture/Dockerfile.slow", uv + "ENV FIXTURE_SLEEP_BEFORE_LISTEN=0.4\n")
+        }
+    }
+
+    /// 10 trials a side: the machine is shared and busy, and with 5 a side two inverted pairs already lift the
+    /// Benjamini-Hochberg adjusted Mann-Whitney p-value over 0.05.
+    static let trials = 10
+
+    static func ab(_ name: String, _ a: String, _ b: String, context: Context, history: String) async throws
+        -> ProcessResult
+    {
+        try await Binary.run(
+            [
+                "ab", "--dockerfile", "\(context.path)/\(a)", "--dockerfile", "\(context.path)/\(b)",
+                "--context", context.path, "--port", "\(port)", "--health-path", "/health", "--trials", "\(trials)",
+                "--memory-window", "0.3", "--env", "FIXTURE_PORT=\(port)", "--name", name, "--json",
+                "--history", history,
+            ], environment: environment)
+    }
+
+    /// Removes the images `ab` tagged for `name` (and only those).
+    static func removeImages(_ name: String) async {
+        for driver in ["a", "b"] {
+            _ = try? await ProcessRunner.run("/usr/bin/docker", ["rmi", "--force", "containerbench/\(name):\(driver)"])
+        }
+    }
+
+    @Test func engineAnswers() async throws {
+        let version = try await ProcessRunner.run("/usr/bin/docker", ["version", "--format", "{{.Server.Version}}"])
+        #expect(version.succeeded, "no container engine answers: \(version.error). Start dockerd (make engine).")
+    }
+
+    @Test func slowerVariantIsAStartupRegression() async throws {
+        let context = try Context()
+        defer { context.directory.remove() }
+        let history = context.directory.path + "/history.sqlite"
+        let result = try await Self.ab(
+            "ab-cli-slow", "Dockerfile.a", "Dockerfile.slow", context: context, history: history)
+        await Self.removeImages("ab-cli-slow")
+        #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\n\(result.error)")
+        let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
+        #expect(report.schema == "containerbench.ab/v1")
+        let startup = try #require(report.findings.first { $0.metric == .startupSeconds }, "\(result.output)")
+        #expect(startup.change == .regression, "\(result.output)")
+        // Ground truth: B sleeps 0.4 s before it listens, so none of its startups can be shorter. The difference of
+        // the medians is smaller than 0.4 s whenever the busy machine slows A's trials too, so it is only bounded.
+        #expect(startup.currentMedian > 0.4, "the variant sleeps 0.4 s before listening")
+        #expect(startup.currentMedian - startup.baselineMedian > 0.1)
+        #expect(startup.baselineN == Self.trials && startup.currentN == Self.trials)
+        #expect(try #require(startup.ratioCILow) > 1, "\(result.output)")
+        print("ab slow: A \(startup.baselineMedian) s, B \(startup.currentMedian) s, ratio \(startup.ratio)")
+
+        // Stored as a run labelled "ab" with drivers a and b.
+        let store = try SQLiteHistoryStore(path: history)
+        let run = try #require(try store.latestRun(status: nil, label: "ab"))
+        #expect(run.id == report.current.runID)
+        #expect(Set(run.pairs.map(\.driver)) == ["a", "b"])
+        #expect(run.trials.count == 2 * Self.trials && run.trials.allSatisfy(\.succeeded))
+    }
+
+    @Test func aDockerfileAgainstItselfIsNoChange() async throws {
+        let context = try Context()
+        defer { context.directory.remove() }
+        let history = context.directory.path + "/history.sqlite"
+        let result = try await Self.ab(
+            "ab-cli-same", "Dockerfile.a", "Dockerfile.a", context: context, history: history)
+        await Self.removeImages("ab-cli-same")
+        #expect(result.exitCode == 0, "\(result.output)\n\(result.error)")
+        let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
+        #expect(!report.findings.contains { $0.change == .regression }, "\(result.output)")
+        let startup = try #require(report.findings.first { $0.metric == .startupSeconds })
+        #expect(abs(startup.currentMedian - startup.baselineMedian) < 0.2)
+        let image = try #require(report.findings.first { $0.metric == .imageBytes })
+        #expect(image.change == .unchanged)
+        print("ab same: A \(startup.baselineMedian) s, B \(startup.currentMedian) s, ratio \(startup.ratio)")
+    }
+}
