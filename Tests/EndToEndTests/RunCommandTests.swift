@@ -18,7 +18,8 @@ struct RunCommandTests {
     /// Opens a report in headless Chromium (no network: every host name fails to resolve): it must load with no
     /// console error and produce a screenshot. `make test` installs Debian's chromium.
     static func openInChromium(_ html: String, screenshot: String) async throws {
-        let chromium = try #require(ProcessRunner.which("chromium"), "chromium is not installed (make test installs it)")
+        let chromium = try #require(
+            ProcessRunner.which("chromium"), "chromium is not installed (make test installs it)")
         let result = try await ProcessRunner.run(
             chromium,
             [
@@ -32,7 +33,8 @@ struct RunCommandTests {
         }
         #expect(consoleErrors.isEmpty, "console errors: \(consoleErrors)")
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 50_000, "a real screenshot, \(png.count) bytes")
+        #expect(
+            png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 50_000, "a real screenshot, \(png.count) bytes")
     }
 
     @Test func doctorFailsWithoutAnEngine() async throws {
@@ -66,12 +68,15 @@ struct RunCommandTests {
         let runID = try #require(runs.first?.id)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/runs/\(runID)")
         #expect(files.contains("report.html") && files.contains { $0.hasSuffix(".png") })
-        try await Self.openInChromium(directory.path + "/runs/\(runID)/report.html", screenshot: directory.path + "/shot.png")
+        try await Self.openInChromium(
+            directory.path + "/runs/\(runID)/report.html", screenshot: directory.path + "/shot.png")
 
         // The same fixture against an impossible startup budget: exit 1, and the run is still stored.
         let targets = try directory.write(
-            "targets.yaml", "version: 1\nbudgets:\n  - {id: instant, metric: startup_seconds, statistic: p95, max: 1ms}\n")
-        let breach = try await Binary.run(common + ["--targets", targets, "--scenarios", "warm"], environment: environment)
+            "targets.yaml",
+            "version: 1\nbudgets:\n  - {id: instant, metric: startup_seconds, statistic: p95, max: 1ms}\n")
+        let breach = try await Binary.run(
+            common + ["--targets", targets, "--scenarios", "warm"], environment: environment)
         #expect(breach.exitCode == ExitStatus.budgetBreached.rawValue, "\(breach.output)\n\(breach.error)")
         #expect(breach.output.contains("verdict: budget breached (exit 1)"))
         let stored = try store.runs(filter: RunFilter())
