@@ -17,7 +17,8 @@ struct FaultHistoryTests {
     }
 
     static func unmount(_ mountPoint: String) async {
-        _ = try? await ProcessRunner.run("/bin/umount", [mountPoint])
+        let result = try? await ProcessRunner.run("/bin/umount", [mountPoint])
+        #expect(result?.succeeded == true, "umount \(mountPoint): \(result?.error ?? "did not run")")
     }
 
     /// A history on a read-only file system is refused up front: exit 4 with a clear message, before anything
@@ -83,8 +84,11 @@ struct FaultHistoryTests {
         #expect(status == ExitStatus.infrastructureError.rawValue, "\(fixture.output())")
         #expect(fixture.output().error.contains("could not be stored"), "\(fixture.output().error)")
         try FileManager.default.removeItem(atPath: filler)
-        let store = try SQLiteHistoryStore(path: history)
-        #expect(try store.runs(filter: RunFilter()).isEmpty, "no partial run")
+        do {
+            // Scoped: the store's open handles would keep the tmpfs busy.
+            let store = try SQLiteHistoryStore(path: history)
+            #expect(try store.runs(filter: RunFilter()).isEmpty, "no partial run")
+        }
         await Self.unmount(mountPoint)
         mounted = false
         #expect(try await FaultFixture.containers(label: label).isEmpty)
