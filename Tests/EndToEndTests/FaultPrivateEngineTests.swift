@@ -15,13 +15,16 @@ struct PrivateEngine {
 
     /// Starts the engine and waits (up to 60 s) until it answers, then makes sure the base image is loaded.
     static func start() async throws -> PrivateEngine {
+        clearStaleContainerd()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/dockerd")
         process.arguments = [
             "-H", "unix://\(socket)", "--data-root", dataRoot, "--exec-root", execRoot, "--pidfile",
             "/tmp/hostile-engine.pid", "--bridge=none", "--iptables=false",
         ]
-        FileManager.default.createFile(atPath: "/tmp/hostile-engine.log", contents: nil)
+        if !FileManager.default.fileExists(atPath: "/tmp/hostile-engine.log") {
+            FileManager.default.createFile(atPath: "/tmp/hostile-engine.log", contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "/tmp/hostile-engine.log"))
         log.seekToEndOfFile()
         process.standardOutput = log
@@ -37,7 +40,28 @@ struct PrivateEngine {
             throw PrivateEngineError(description: "the private dockerd did not answer on \(socket); see /tmp/hostile-engine.log")
         }
         try await engine.loadBaseImage()
+        // Containers an earlier (killed) test left on this private engine would look like this test's trials.
+        let client = try DockerEngine(socketPath: socket)
+        for id in try await managedContainers() { try? await client.removeContainer(id) }
         return engine
+    }
+
+    /// After a SIGKILL the engine's containerd may be left, or gone with its pid file left behind (and the pid
+    /// reused by an unrelated process): dockerd would then wait on it and fail to start. Kill it only when the
+    /// pid's command line is our own containerd; otherwise just drop the stale pid file.
+    static func clearStaleContainerd() {
+        let pidFile = execRoot + "/containerd/containerd.pid"
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
+        let commandLine = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        if let commandLine, commandLine.hasPrefix("containerd"), commandLine.contains(execRoot) {
+            Foundation.kill(pid, SIGKILL)
+            for _ in 0..<100 where Foundation.kill(pid, 0) == 0 { usleep(50_000) }
+        }
+        try? FileManager.default.removeItem(atPath: pidFile)
     }
 
     /// Loads the base image from the shared engine through a file (no pipes), once.
