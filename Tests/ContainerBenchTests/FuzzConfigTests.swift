@@ -223,7 +223,8 @@ struct FuzzConfigTests {
         #expect(!Validation.isBuildArgName(hostile))
         let directory = try Self.context()
         defer { directory.remove() }
-        let quoted = "\"" + hostile.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        let quoted =
+            "\"" + hostile.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
             + "\""
         let asServiceName = Self.suiteSeed.replacingOccurrences(of: "name: svc", with: "name: \(quoted)")
         let asDriverName = Self.suiteSeed.replacingOccurrences(of: "pip: {dockerfile", with: "\(quoted): {dockerfile")

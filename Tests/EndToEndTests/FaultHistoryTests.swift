@@ -11,7 +11,8 @@ struct FaultHistoryTests {
     static func mountTmpfs(in fixture: FaultFixture, size: String) async throws -> String {
         let mountPoint = fixture.directory.path + "/tmpfs"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let mounted = try await ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint])
+        let mounted = try await ProcessRunner.run(
+            "/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint])
         try #require(mounted.succeeded, "mount needs root: \(mounted.error)")
         return mountPoint
     }
@@ -42,7 +43,8 @@ struct FaultHistoryTests {
         await Self.unmount(mountPoint)
         #expect(result.exitCode == ExitStatus.infrastructureError.rawValue, "\(result.error)")
         #expect(result.error.contains(history), "the message names the file: \(result.error)")
-        #expect(result.error.lowercased().contains("read-only") || result.error.contains("read only"), "\(result.error)")
+        #expect(
+            result.error.lowercased().contains("read-only") || result.error.contains("read only"), "\(result.error)")
         #expect(Date().timeIntervalSince(started) < 10, "refused before building")
         #expect(!result.output.contains("build"))
         #expect(after == before, "the file is unchanged")
@@ -92,5 +94,25 @@ struct FaultHistoryTests {
         await Self.unmount(mountPoint)
         mounted = false
         #expect(try await FaultFixture.containers(label: label).isEmpty)
+    }
+
+    /// Reading commands keep working while a run writes: a second store (another connection, as another process
+    /// would open) reads during the save's open transaction and sees no partial run, then sees the whole run.
+    @Test func readersWorkDuringASave() throws {
+        let fixture = try FaultFixture()
+        defer { fixture.remove() }
+        let writer = try SQLiteHistoryStore(path: fixture.history)
+        var run = RunRecord(
+            id: "20261129T020000Z-0000beef", startedAt: Date(timeIntervalSince1970: 1_764_381_600), status: .completed,
+            suite: "hostile", environment: EnvironmentFingerprint(harnessVersion: "0.1.0"))
+        run.errors = ["one"]
+        var seenDuringSave: [RunSummaryRow]?
+        try writer.save(run, evaluation: nil) {
+            let reader = try SQLiteHistoryStore(path: fixture.history)
+            seenDuringSave = try reader.runs(filter: RunFilter())
+        }
+        #expect(seenDuringSave?.isEmpty == true, "the open transaction is invisible to readers, and they do not block")
+        let reader = try SQLiteHistoryStore(path: fixture.history)
+        #expect(try reader.run(id: run.id)?.errors == ["one"])
     }
 }

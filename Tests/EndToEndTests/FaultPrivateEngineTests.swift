@@ -37,7 +37,8 @@ struct PrivateEngine {
         }
         guard up else {
             engine.kill()
-            throw PrivateEngineError(description: "the private dockerd did not answer on \(socket); see /tmp/hostile-engine.log")
+            throw PrivateEngineError(
+                description: "the private dockerd did not answer on \(socket); see /tmp/hostile-engine.log")
         }
         try await engine.loadBaseImage()
         // Containers an earlier (killed) test left on this private engine would look like this test's trials.
@@ -118,7 +119,8 @@ struct FaultPrivateEngineTests {
         let service = "hostile-enginedies"
         let context = try fixture.fixtureContext("fix", port: 18220)
         try fixture.writeSuite([
-            FaultFixture.service(service, context: context, port: 18220, trials: 100, readyTimeout: 5, memoryWindow: 0.3)
+            FaultFixture.service(
+                service, context: context, port: 18220, trials: 100, readyTimeout: 5, memoryWindow: 0.3)
         ])
         let engine = try await PrivateEngine.start()
         defer { if engine.process.isRunning { engine.kill() } }
@@ -135,7 +137,8 @@ struct FaultPrivateEngineTests {
         #expect(run.status == .failed)
         #expect(run.finishedAt != nil)
         #expect(run.trials.contains { !$0.succeeded })
-        #expect(run.errors.contains { $0.contains("no container engine answers") || $0.contains("create failed") },
+        #expect(
+            run.errors.contains { $0.contains("no container engine answers") || $0.contains("create failed") },
             "\(run.errors.prefix(3))")
 
         // A restarted engine still knows the containers the dead one ran; gc --all removes them.
