@@ -6,8 +6,6 @@ import Testing
 /// A workspace for one fault test: copies of the fixture on ports of this test's range (18200-18299), suites,
 /// a private history and results folder, and the binary run with a private host lock.
 struct FaultFixture {
-    /// The lock every fault run takes (never the shared default).
-    static let lock = "/tmp/hostile.lock"
     /// Labels and names of everything these tests create start with this.
     static let prefix = "hostile"
 
@@ -18,6 +16,9 @@ struct FaultFixture {
     }
 
     var history: String { directory.path + "/history.sqlite" }
+    /// The host lock this workspace's runs take: never the shared default (other engineers' runs), and one per
+    /// workspace because the fault suites run in parallel with each other.
+    var lock: String { directory.path + "/hostile.lock" }
     var results: String { directory.path + "/runs" }
     var suitePath: String { directory.path + "/suite.yaml" }
 
@@ -88,10 +89,10 @@ struct FaultFixture {
         ] + extra
     }
 
-    /// Runs `containerbench run` to completion with the private lock.
+    /// Runs `containerbench run` to completion with the workspace's lock.
     func run(_ extra: [String] = [], environment: [String: String] = [:]) async throws -> ProcessResult {
         try await Binary.run(
-            runArguments(extra), environment: environment.merging(["CONTAINERBENCH_LOCK": Self.lock]) { a, _ in a })
+            runArguments(extra), environment: environment.merging(["CONTAINERBENCH_LOCK": lock]) { a, _ in a })
     }
 
     /// Starts the binary in the background (for signals and concurrency); output goes to files in the workspace.
@@ -101,7 +102,7 @@ struct FaultFixture {
         process.arguments = arguments
         process.currentDirectoryURL = Binary.packageRoot
         var merged = ProcessInfo.processInfo.environment
-        merged["CONTAINERBENCH_LOCK"] = Self.lock
+        merged["CONTAINERBENCH_LOCK"] = lock
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         let out = directory.url.appendingPathComponent("\(name).stdout")

@@ -38,7 +38,7 @@ struct FaultHistoryTests {
         let started = Date()
         let result = try await Binary.run(
             ["run", "--suite", fixture.suitePath, "--targets", "none", "--history", history, "--no-floor"],
-            environment: ["CONTAINERBENCH_LOCK": FaultFixture.lock])
+            environment: ["CONTAINERBENCH_LOCK": fixture.lock])
         let after = try? Data(contentsOf: URL(fileURLWithPath: history))
         await Self.unmount(mountPoint)
         #expect(result.exitCode == ExitStatus.infrastructureError.rawValue, "\(result.error)")

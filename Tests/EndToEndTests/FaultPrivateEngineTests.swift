@@ -92,6 +92,10 @@ struct PrivateEngine {
         process.terminate()
         _ = await FaultFixture.wait(for: process, seconds: 30)
         if process.isRunning { kill() }
+        // dockerd leaves its private bind mount of the data root and the default netns mount behind.
+        for mountPoint in [Self.execRoot + "/netns/default", Self.dataRoot] {
+            _ = try? await ProcessRunner.run("/bin/umount", [mountPoint])
+        }
     }
 
     /// Ids of containerbench containers on this engine.
