@@ -126,6 +126,11 @@ public struct StartupTrialRunner: Sendable {
                     record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
                     break
                 }
+                // The image's HEALTHCHECK (every 100 ms in trials) failing after ready is a failed trial too.
+                if healthEvent(id, "unhealthy") != nil {
+                    record.failure = await failureText("turned unhealthy after ready", id)
+                    break
+                }
                 if record.phases.healthy == nil, let healthy = healthEvent(id, "healthy") {
                     record.phases.healthy = healthy.time - origin
                 }

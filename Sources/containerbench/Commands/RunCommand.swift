@@ -131,6 +131,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("\(error)", CLI.status(for: error))
         }
+        // The engine before the history: without an engine nothing is measured, so no history file is created.
+        let engine = try await CLI.connectEngine()
         let store = try CLI.openHistory(global.history)
         let lock: HostLock
         do {
@@ -139,7 +141,6 @@ struct RunCommand: AsyncParsableCommand {
             throw CLI.fail("\(error)", .infrastructureError)
         }
         defer { withExtendedLifetime(lock) {} }
-        let engine = try await CLI.connectEngine()
         let client: BuildKitClient
         do {
             client = try await BuildKitClient.discover(socketPath: engine.socketPath)
