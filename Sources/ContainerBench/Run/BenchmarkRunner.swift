@@ -122,8 +122,22 @@ public struct BenchmarkRunner: Sendable {
             guard let tag = builtImages["\(service.name)/\(driver.name)"] else { continue }
             report(.inspect, service.name, driver.name, "inspect image")
             do {
-                let (image, findings) = try await inspectImage(
+                var (image, findings) = try await inspectImage(
                     tag, service: service, driver: driver, baseImages: suite.baseImages)
+                if plan.measureCompressedSize {
+                    do {
+                        let size = try await CompressedSizeMeter(workDirectory: work).measure(image: tag, engine: engine)
+                        image.compressedBytes = size.compressedBytes
+                        logger.info(
+                            "compressed size",
+                            metadata: [
+                                "image": .string(tag), "bytes": .stringConvertible(size.compressedBytes),
+                                "seconds": .string(String(format: "%.1f", size.seconds)),
+                            ])
+                    } catch {
+                        record.warnings.append("compressed size of \(tag) not measured: \(error)")
+                    }
+                }
                 record.images.append(image)
                 policy += findings
             } catch {

@@ -11,12 +11,15 @@ public struct RunPlan: Sendable {
     /// Measure the engine floor (a minimal container of the same base).
     public var measureFloor: Bool
     public var options: TrialOptions
+    /// Measure each image's gzip size as a registry stores it (`docker save` + gzip -6 per layer; seconds per
+    /// image, see docs/measurement.md).
+    public var measureCompressedSize: Bool
     /// Where temporary files go; removed at the end of the run.
     public var workDirectory: URL
 
     public init(
         suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,
-        measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
+        measureFloor: Bool = true, options: TrialOptions = TrialOptions(), measureCompressedSize: Bool = false,
         workDirectory: URL = FileManager.default.temporaryDirectory
     ) {
         self.suite = suite
@@ -25,6 +28,7 @@ public struct RunPlan: Sendable {
         self.label = label
         self.measureFloor = measureFloor
         self.options = options
+        self.measureCompressedSize = measureCompressedSize
         self.workDirectory = workDirectory
     }
 }

@@ -61,6 +61,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Container CPU limit (e.g. 1.5).")
     var cpus: Double?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Measure each image's gzip size as a registry stores it (docker save + gzip -6 per layer).")
+    var compressedSize = false
+
     @Flag(help: "Skip the engine floor (a minimal container of the same base).")
     var noFloor = false
 
@@ -226,6 +231,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         return RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: !noFloor,
-            options: options)
+            options: options, measureCompressedSize: compressedSize)
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One layer's bytes as the image stores it (an uncompressed tar) and as a registry would (gzip).
+public struct CompressedLayer: Sendable, Equatable {
+    /// The layer's file in the saved archive.
+    public var path: String
+    public var bytes: Int64
+    public var compressedBytes: Int64
+}
+
+/// An image's compressed size, layer by layer.
+public struct CompressedImageSize: Sendable, Equatable {
+    /// Layers, oldest first.
+    public var layers: [CompressedLayer]
+    /// Seconds spent saving and compressing (the cost of the measurement).
+    public var seconds: Double
+
+    /// The sum of the compressed layers: what a registry stores and a pull downloads.
+    public var compressedBytes: Int64 { layers.map(\.compressedBytes).reduce(0, +) }
+    /// The sum of the layer tars.
+    public var layerBytes: Int64 { layers.map(\.bytes).reduce(0, +) }
+}
+
+/// Measures the compressed size of an image the way a registry stores it: `docker save` streamed to a temporary
+/// tar (Engine API), then each layer's tar gzipped in process (zlib, level 6 as `gzip` and `docker push` use)
+/// and the compressed bytes summed. Nothing but the byte counts is kept; the archive is removed.
+public struct CompressedSizeMeter: Sendable {
+    /// gzip level (6 is the default of gzip and of the Docker/containerd push path).
+    public var level: Int32
+    /// Where the temporary archive goes.
+    public var workDirectory: URL
+
+    /// Makes a meter writing its temporary archive under `workDirectory`.
+    public init(level: Int32 = 6, workDirectory: URL = FileManager.default.temporaryDirectory) {
+        self.level = level
+        self.workDirectory = workDirectory
+    }
+
+    /// Saves `image` from `engine` and measures it.
+    /// - Throws: `EngineError` when the engine cannot save the image, `MeasureError` when the archive cannot be
+    ///   read or compressed.
+    public func measure(image: String, engine: DockerEngine) async throws -> CompressedImageSize {
+        let started = MonotonicClock.now()
+        let name = "containerbench-save-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tar"
+        let archive = workDirectory.appendingPathComponent(name)
+        defer { try? FileManager.default.removeItem(at: archive) }
+        try engine.saveImage(image, to: archive)
+        var size = try measure(archive: archive)
+        size.seconds = MonotonicClock.now() - started
+        return size
+    }
+
+    /// Measures a `docker save` archive already on disk.
+    /// - Throws: `MeasureError` when it is not a readable `docker save` archive.
+    public func measure(archive: URL) throws(MeasureError) -> CompressedImageSize {
+        let started = MonotonicClock.now()
+        let reader = try ImageArchive(url: archive)
+        var layers: [CompressedLayer] = []
+        for entry in try reader.layerEntries() {
+            let counter = try GzipByteCounter(level: level)
+            try reader.stream(entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in try counter.update(chunk) }
+            let compressed = try counter.finish()
+            layers.append(CompressedLayer(path: entry.name, bytes: entry.size, compressedBytes: compressed))
+        }
+        return CompressedImageSize(layers: layers, seconds: MonotonicClock.now() - started)
+    }
+}
