@@ -1,0 +1,102 @@
+import ContainerBench
+import ContainerBenchTestSupport
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// Startup measured against ground truth: the fixture with FIXTURE_STAMP=1 prints the CLOCK_MONOTONIC time at
+/// which its socket started listening; containers share the host's monotonic clock (no time namespace), so the
+/// harness's own phases (origin + firstTCP, origin + ready) can be compared with that instant directly.
+///
+/// Proven bounds, per trial (probe interval 5 ms):
+/// - 0 ≤ firstTCP − listen ≤ 15 ms: a connection cannot be accepted before listen(), and the probe retries every
+///   5 ms (plus the cost of one refused attempt and scheduling on a busy 2-core host);
+/// - 0 ≤ ready − listen ≤ 25 ms: ready also includes Python answering the first request;
+/// - firstTCP ≤ ready, and created ≤ started ≤ firstTCP.
+@Suite("Ground truth: startup (real engine)", .serialized)
+struct GroundTruthStartupTests {
+    static let trials = 8
+    static let firstTCPBound = 0.015
+    static let readyBound = 0.025
+
+    /// One trial's phases next to the fixture's listen stamp, all in absolute monotonic seconds.
+    struct Observation: Sendable {
+        var record: TrialRecord
+        var origin: Double
+        var listen: Double?
+    }
+
+    @Test("firstTCP and ready follow the service's own listen stamp within the bound")
+    func phasesAgreeWithListenStamp() async throws {
+        let engine = try await ProofFixture.engine()
+        _ = try await ProofFixture.shared.build(driver: "uv")
+        let observations = try await Self.observe(
+            engine: engine, image: ProofFixture.tag("uv"), port: ProofFixture.startupPort, trials: Self.trials)
+        var readyLags: [Double] = []
+        for observation in observations {
+            let phases = observation.record.phases
+            try #require(observation.record.succeeded, "trial failed: \(observation.record.failure ?? "?")")
+            let listen = try #require(observation.listen, "no FIXTURE_LISTENING line in the container's logs")
+            let firstTCP = try #require(phases.firstTCP) + observation.origin
+            let ready = try #require(phases.ready) + observation.origin
+            #expect(firstTCP - listen >= 0, "connected \((listen - firstTCP) * 1000) ms before the socket listened")
+            #expect(firstTCP - listen <= Self.firstTCPBound, "firstTCP − listen = \((firstTCP - listen) * 1000) ms")
+            #expect(ready - listen >= 0, "ready \((listen - ready) * 1000) ms before the socket listened")
+            #expect(ready - listen <= Self.readyBound, "ready − listen = \((ready - listen) * 1000) ms")
+            #expect(phases.firstTCP ?? 0 <= phases.ready ?? 0)
+            #expect((phases.created ?? -1) >= 0 && (phases.created ?? 0) <= (phases.started ?? 0))
+            #expect((phases.started ?? 0) <= (phases.firstTCP ?? 0))
+            readyLags.append(ready - listen)
+        }
+        let sorted = readyLags.sorted()
+        print(
+            "ground truth startup: ready − listen over \(sorted.count) trials: min "
+                + "\(Self.ms(sorted.first)) median \(Self.ms(sorted[sorted.count / 2])) max \(Self.ms(sorted.last))")
+    }
+
+    /// Runs `trials` trials of the stamping fixture through `StartupTrialRunner`, reading each container's
+    /// listen stamp from its logs (engine.logs) before the container is removed.
+    static func observe(
+        engine: DockerEngine, image: String, port: Int, trials: Int, environment: [String: String] = [:],
+        memoryWindow: Double = 0.2
+    ) async throws -> [Observation] {
+        let runID = "proof-\(ProcessInfo.processInfo.processIdentifier)-\(UInt16.random(in: 0...UInt16.max))"
+        let events = EngineEventStream(socketPath: engine.socketPath, label: "\(ContainerLabels.run)=\(runID)")
+        defer { events.stop() }
+        let stamp = Mutex<(origin: Double, listen: Double?)>((0, nil))
+        let runner = StartupTrialRunner(
+            engine: engine, events: events, runID: runID, options: TrialOptions(), logger: Logger(label: "proof"),
+            beforeRemove: { id, origin in
+                let logs = (try? await engine.logs(id, tail: 20)) ?? ""
+                stamp.withLock { $0 = (origin, listenStamp(in: logs)) }
+            })
+        var environment = environment
+        environment["FIXTURE_STAMP"] = "1"
+        environment["FIXTURE_PORT"] = String(port)
+        let target = TrialTarget(
+            image: image, service: "fixture", driver: "uv", port: port, health: HealthSpec(path: "/health"),
+            readyTimeout: 30, memoryWindow: memoryWindow, environment: environment)
+        var observations: [Observation] = []
+        for index in 0..<trials {
+            stamp.withLock { $0 = (0, nil) }
+            let record = await runner.run(target, index: index)
+            let (origin, listen) = stamp.withLock { $0 }
+            observations.append(Observation(record: record, origin: origin, listen: listen))
+        }
+        return observations
+    }
+
+    /// The `FIXTURE_LISTENING monotonic=<s.nnnnnnnnn>` stamp in `logs`, in seconds.
+    static func listenStamp(in logs: String) -> Double? {
+        for line in logs.split(whereSeparator: \.isNewline) {
+            guard let range = line.range(of: "FIXTURE_LISTENING monotonic=") else { continue }
+            return Double(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    static func ms(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.2f ms", $0 * 1000) } ?? "-"
+    }
+}
