@@ -9,16 +9,20 @@ import Testing
 /// which its socket started listening; containers share the host's monotonic clock (no time namespace), so the
 /// harness's own phases (origin + firstTCP, origin + ready) can be compared with that instant directly.
 ///
-/// Proven bounds, per trial (probe interval 5 ms):
-/// - 0 ≤ firstTCP − listen ≤ 15 ms: a connection cannot be accepted before listen(), and the probe retries every
-///   5 ms (plus the cost of one refused attempt and scheduling on a busy 2-core host);
-/// - 0 ≤ ready − listen ≤ 25 ms: ready also includes Python answering the first request;
-/// - firstTCP ≤ ready, and created ≤ started ≤ firstTCP.
+/// Proven bounds (probe interval 5 ms):
+/// - per trial 0 ≤ firstTCP − listen ≤ 10 ms: the harness's own detection lag. A connection cannot be accepted
+///   before listen(), and the probe retries every 5 ms (plus one refused attempt and scheduling). Measured on the
+///   shared 2-core host at load average 6-8: median 2.6 ms, max 4.3 ms.
+/// - per trial 0 ≤ ready − listen ≤ 100 ms, median ≤ 40 ms: ready also contains the service answering its first
+///   request (Python starting a handler thread), which the harness does not control and which grows with host
+///   load. Measured: median 4.5 ms on a lightly loaded host, 14-26 ms at load average 6-8, max 47 ms.
+/// - firstTCP ≤ ready, and 0 ≤ created ≤ started ≤ firstTCP.
 @Suite("Ground truth: startup (real engine)", .serialized)
 struct GroundTruthStartupTests {
     static let trials = 8
-    static let firstTCPBound = 0.015
-    static let readyBound = 0.025
+    static let firstTCPBound = 0.010
+    static let readyBound = 0.100
+    static let readyMedianBound = 0.040
 
     /// One trial's phases next to the fixture's listen stamp, all in absolute monotonic seconds.
     struct Observation: Sendable {
@@ -34,6 +38,7 @@ struct GroundTruthStartupTests {
         let observations = try await Self.observe(
             engine: engine, image: ProofFixture.tag("uv"), port: ProofFixture.startupPort, trials: Self.trials)
         var readyLags: [Double] = []
+        var connectLags: [Double] = []
         for observation in observations {
             let phases = observation.record.phases
             try #require(observation.record.succeeded, "trial failed: \(observation.record.failure ?? "?")")
@@ -48,11 +53,17 @@ struct GroundTruthStartupTests {
             #expect((phases.created ?? -1) >= 0 && (phases.created ?? 0) <= (phases.started ?? 0))
             #expect((phases.started ?? 0) <= (phases.firstTCP ?? 0))
             readyLags.append(ready - listen)
+            connectLags.append(firstTCP - listen)
         }
-        let sorted = readyLags.sorted()
-        print(
-            "ground truth startup: ready − listen over \(sorted.count) trials: min "
-                + "\(Self.ms(sorted.first)) median \(Self.ms(sorted[sorted.count / 2])) max \(Self.ms(sorted.last))")
+        let medianReady = readyLags.sorted()[readyLags.count / 2]
+        #expect(medianReady <= Self.readyMedianBound, "median ready − listen \(Self.ms(medianReady))")
+        for (name, lags) in [("firstTCP − listen", connectLags), ("ready − listen", readyLags)] {
+            let sorted = lags.sorted()
+            guard !sorted.isEmpty else { continue }
+            print(
+                "ground truth startup: \(name) over \(sorted.count) trials: min \(Self.ms(sorted.first)) median "
+                    + "\(Self.ms(sorted[sorted.count / 2])) max \(Self.ms(sorted.last))")
+        }
     }
 
     /// Runs `trials` trials of the stamping fixture through `StartupTrialRunner`, reading each container's
