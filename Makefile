@@ -12,7 +12,8 @@ ENGINE_WAIT ?= 60
 
 ## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
 bench: setup release
-	$(BIN) run --suite benchmarks/suite.yaml --targets baselines/targets.yaml --scenarios cold,warm --label bench
+	$(BIN) run --suite benchmarks/suite.yaml --targets baselines/targets.yaml --scenarios cold,warm --label bench \
+	  --compressed-size
 
 ## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
 test: setup

@@ -72,7 +72,8 @@ struct GroundTruthFixtureTests {
     func dependencyStepRecognised(driver: String) async throws {
         let build = try await ProofFixture.shared.build(driver: driver)
         let installs = build.steps.filter(\.isDependencyInstall)
-        #expect(installs.count == 1, "\(driver): install steps \(installs.map(\.name)) among \(build.steps.map(\.name))")
+        #expect(
+            installs.count == 1, "\(driver): install steps \(installs.map(\.name)) among \(build.steps.map(\.name))")
         let expected = driver == "uv" ? "uv sync --locked" : "pip install --require-hashes"
         #expect(installs.first?.name.contains(expected) == true, "\(driver): \(installs.first?.name ?? "none")")
         #expect(build.installSeconds != nil)

@@ -35,7 +35,8 @@ struct MeasureCompressedSizeTests {
         for layer in size.layers {
             let reference = try Self.gzipBytes(extracted.appendingPathComponent(layer.path))
             let error = Double(layer.compressedBytes - reference) / Double(max(reference, 1))
-            #expect(abs(error) <= 0.01 || abs(layer.compressedBytes - reference) <= 64,
+            #expect(
+                abs(error) <= 0.01 || abs(layer.compressedBytes - reference) <= 64,
                 "\(layer.path): ours \(layer.compressedBytes), gzip -6 \(reference)")
         }
         // The whole path (save through the API, then compress) agrees with the archive measured above.

@@ -13,7 +13,8 @@ extension DockerEngine {
         guard files.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file)
         else {
             throw EngineError(
-                .transport, "could not create \(file.path) to save image \(image) into: check the directory exists "
+                .transport,
+                "could not create \(file.path) to save image \(image) into: check the directory exists "
                     + "and is writable")
         }
         let http = try CurlEasy()
@@ -40,7 +41,8 @@ extension DockerEngine {
         }
         guard response.transportSucceeded else {
             try? files.removeItem(at: file)
-            throw EngineError(.transport, "could not save image \(image): \(response.curlMessage) (socket \(socketPath))")
+            throw EngineError(
+                .transport, "could not save image \(image): \(response.curlMessage) (socket \(socketPath))")
         }
         guard response.status == 200 else {
             let body = (try? Data(contentsOf: file)) ?? Data()

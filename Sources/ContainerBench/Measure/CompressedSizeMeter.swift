@@ -41,7 +41,8 @@ public struct CompressedSizeMeter: Sendable {
     ///   read or compressed.
     public func measure(image: String, engine: DockerEngine) async throws -> CompressedImageSize {
         let started = MonotonicClock.now()
-        let name = "containerbench-save-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tar"
+        let name =
+            "containerbench-save-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tar"
         let archive = workDirectory.appendingPathComponent(name)
         defer { try? FileManager.default.removeItem(at: archive) }
         try engine.saveImage(image, to: archive)
@@ -58,7 +59,8 @@ public struct CompressedSizeMeter: Sendable {
         var layers: [CompressedLayer] = []
         for entry in try reader.layerEntries() {
             let counter = try GzipByteCounter(level: level)
-            try reader.stream(entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in try counter.update(chunk) }
+            try reader.stream(entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in try counter.update(chunk)
+            }
             let compressed = try counter.finish()
             layers.append(CompressedLayer(path: entry.name, bytes: entry.size, compressedBytes: compressed))
         }

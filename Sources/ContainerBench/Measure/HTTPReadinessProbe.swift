@@ -41,7 +41,8 @@ public final class HTTPReadinessProbe {
         let end = MonotonicClock.now()
         let connected = response.connectSeconds.map { start + $0 }
         let status = response.status > 0 ? response.status : nil
-        return ProbeAttempt(startedAt: start, connectedAt: connected ?? (status != nil ? end : nil), status: status, endedAt: end)
+        return ProbeAttempt(
+            startedAt: start, connectedAt: connected ?? (status != nil ? end : nil), status: status, endedAt: end)
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice), or nil.
@@ -54,7 +55,9 @@ public final class HTTPReadinessProbe {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { return nil }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -28,7 +28,8 @@ struct ImageArchive {
         var longName: String?
         while true {
             guard let header = try? handle.read(upToCount: 512), header.count == 512 else {
-                throw MeasureError("the image archive \(url.path) ends inside a tar header at byte \(offset): truncated?")
+                throw MeasureError(
+                    "the image archive \(url.path) ends inside a tar header at byte \(offset): truncated?")
             }
             offset += 512
             let bytes = [UInt8](header)
@@ -74,12 +75,13 @@ struct ImageArchive {
         }
         let data = try read(manifest)
         struct Image: Decodable {
-            var Layers: [String]  // swiftlint:disable:this identifier_name
+            var layers: [String]
+            enum CodingKeys: String, CodingKey { case layers = "Layers" }
         }
         guard let images = try? JSONDecoder().decode([Image].self, from: data), let first = images.first else {
             throw MeasureError("the manifest.json of \(url.path) lists no image with Layers")
         }
-        return try first.Layers.map { (path: String) throws(MeasureError) -> Entry in
+        return try first.layers.map { (path: String) throws(MeasureError) -> Entry in
             guard let entry = entries.first(where: { $0.name == path }) else {
                 throw MeasureError("manifest.json of \(url.path) names the layer \(path), which the archive lacks")
             }
