@@ -28,6 +28,9 @@ public struct ImageBuilder: Sendable {
     /// Where temporary Dockerfiles and scenario contexts go; removed by the caller.
     public var workDirectory: URL
     public var logger: Logger
+    /// A `LocalPackageIndex`'s base URL (`http://127.0.0.1:PORT`): contexts are copied and their lock files
+    /// pointed at it (`LocalIndexContext`). Nil builds from PyPI.
+    public var localIndex: String?
 
     public init(
         client: BuildKitClient, socketPath: String, baseImageMap: [String: String], workDirectory: URL,
@@ -87,12 +90,21 @@ public struct ImageBuilder: Sendable {
     /// The context to build from: the service's own for cold and warm builds, a modified copy for the others.
     func prepareContext(_ request: BuildRequest) throws -> URL {
         let original = URL(fileURLWithPath: request.service.context)
+        let copy = workDirectory.appendingPathComponent(
+            "context-\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue)")
         switch request.scenario {
         case .cold, .warm:
-            return original
+            guard let localIndex else { return original }
+            let files = FileManager.default
+            try? files.removeItem(at: copy)
+            do {
+                try files.copyItem(at: original, to: copy)
+            } catch {
+                throw BuildError("could not copy the context \(original.path) for the local package index: \(error)")
+            }
+            try LocalIndexContext.rewrite(context: copy, baseURL: localIndex)
+            return copy
         case .codeChange, .depsChange:
-            let copy = workDirectory.appendingPathComponent(
-                "context-\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue)")
             let files = FileManager.default
             try? files.removeItem(at: copy)
             do {
@@ -130,6 +142,7 @@ public struct ImageBuilder: Sendable {
                     }
                 }
             }
+            if let localIndex { try LocalIndexContext.rewrite(context: copy, baseURL: localIndex) }
             return copy
         }
     }
