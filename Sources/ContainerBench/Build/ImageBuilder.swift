@@ -56,13 +56,14 @@ public struct ImageBuilder: Sendable {
         }
         let iidFile = workDirectory.appendingPathComponent("\(request.service.name)-\(request.driver.name).iid")
         try? FileManager.default.removeItem(at: iidFile)
-        var arguments = client.buildCommand.arguments + [
-            "--network", "host", "--progress", "plain", "--file", dockerfile.path, "--tag", request.tag,
-            "--label", "\(ContainerLabels.managed)=1", "--label", "\(ContainerLabels.run)=\(request.runID)",
-            "--label", "\(ContainerLabels.service)=\(request.service.name)",
-            "--label", "\(ContainerLabels.driver)=\(request.driver.name)",
-            "--iidfile", iidFile.path,
-        ]
+        var arguments =
+            client.buildCommand.arguments + [
+                "--network", "host", "--progress", "plain", "--file", dockerfile.path, "--tag", request.tag,
+                "--label", "\(ContainerLabels.managed)=1", "--label", "\(ContainerLabels.run)=\(request.runID)",
+                "--label", "\(ContainerLabels.service)=\(request.service.name)",
+                "--label", "\(ContainerLabels.driver)=\(request.driver.name)",
+                "--iidfile", iidFile.path,
+            ]
         if request.scenario == .cold { arguments.append("--no-cache") }
         for (key, value) in request.driver.buildArgs.sorted(by: { $0.key < $1.key }) {
             arguments += ["--build-arg", "\(key)=\(value)"]
@@ -76,7 +77,8 @@ public struct ImageBuilder: Sendable {
             client.executable, arguments, environment: environment, combineOutput: true)
         let seconds = MonotonicClock.now() - start
         let steps = BuildLogParser.steps(result.output)
-        let imageID = (try? String(contentsOf: iidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let imageID = (try? String(contentsOf: iidFile, encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         if result.succeeded, let imageID, !imageID.isEmpty {
             return BuildRecord(
                 service: request.service.name, driver: request.driver.name, scenario: request.scenario,
@@ -110,7 +112,8 @@ public struct ImageBuilder: Sendable {
             do {
                 try files.copyItem(at: original, to: copy)
             } catch {
-                throw BuildError("could not copy the context \(original.path) for the \(request.scenario) build: \(error)")
+                throw BuildError(
+                    "could not copy the context \(original.path) for the \(request.scenario) build: \(error)")
             }
             if request.scenario == .codeChange {
                 guard !request.service.scenarios.codeChange.isEmpty else {
@@ -151,8 +154,9 @@ public struct ImageBuilder: Sendable {
     func prepareDockerfile(_ request: BuildRequest, engine: DockerEngine) async throws -> URL {
         let original = URL(fileURLWithPath: request.driver.dockerfile)
         guard let text = try? String(contentsOf: original, encoding: .utf8) else {
-            throw BuildError("cannot read the Dockerfile \(original.path) (service \(request.service.name), driver "
-                + "\(request.driver.name))")
+            throw BuildError(
+                "cannot read the Dockerfile \(original.path) (service \(request.service.name), driver "
+                    + "\(request.driver.name))")
         }
         var map: [String: String] = [:]
         for image in DockerfileRewriter.referencedImages(text) {
@@ -162,7 +166,8 @@ public struct ImageBuilder: Sendable {
         guard !map.isEmpty else { return original }
         let (rewritten, replacements) = DockerfileRewriter(map: map).rewrite(text)
         logger.info(
-            "base images mapped", metadata: ["service": .string(request.service.name), "map": .string(replacements.joined(separator: ", "))])
+            "base images mapped",
+            metadata: ["service": .string(request.service.name), "map": .string(replacements.joined(separator: ", "))])
         let copy = workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue).Dockerfile")
         do {

@@ -139,7 +139,8 @@ public struct BenchmarkRunner: Sendable {
                     tag, service: service, driver: driver, baseImages: suite.baseImages)
                 if plan.measureCompressedSize {
                     do {
-                        let size = try await CompressedSizeMeter(workDirectory: work).measure(image: tag, engine: engine)
+                        let meter = CompressedSizeMeter(workDirectory: work)
+                        let size = try await meter.measure(image: tag, engine: engine)
                         image.compressedBytes = size.compressedBytes
                         logger.info(
                             "compressed size",
