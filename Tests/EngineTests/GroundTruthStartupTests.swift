@@ -10,9 +10,9 @@ import Testing
 /// harness's own phases (origin + firstTCP, origin + ready) can be compared with that instant directly.
 ///
 /// Proven bounds (probe interval 5 ms):
-/// - per trial 0 ≤ firstTCP − listen ≤ 10 ms: the harness's own detection lag. A connection cannot be accepted
-///   before listen(), and the probe retries every 5 ms (plus one refused attempt and scheduling). Measured on the
-///   shared 2-core host at load average 6-8: median 2.6 ms, max 4.3 ms.
+/// - per trial 0 ≤ firstTCP − listen ≤ 20 ms, median ≤ 6 ms: the harness's own detection lag. A connection cannot
+///   be accepted before listen(), and the probe retries every 5 ms (plus one refused attempt and scheduling).
+///   Measured on the shared 2-core host at load average 6-8: median 1.7-2.6 ms, max 16 ms over 15 trials.
 /// - per trial 0 ≤ ready − listen ≤ 100 ms, median ≤ 40 ms: ready also contains the service answering its first
 ///   request (Python starting a handler thread), which the harness does not control and which grows with host
 ///   load. Measured: median 4.5 ms on a lightly loaded host, 14-26 ms at load average 6-8, max 47 ms.
@@ -20,7 +20,8 @@ import Testing
 @Suite("Ground truth: startup (real engine)", .serialized)
 struct GroundTruthStartupTests {
     static let trials = 8
-    static let firstTCPBound = 0.010
+    static let firstTCPBound = 0.020
+    static let firstTCPMedianBound = 0.006
     static let readyBound = 0.100
     static let readyMedianBound = 0.040
 
@@ -55,6 +56,8 @@ struct GroundTruthStartupTests {
             readyLags.append(ready - listen)
             connectLags.append(firstTCP - listen)
         }
+        let medianConnect = connectLags.sorted()[connectLags.count / 2]
+        #expect(medianConnect <= Self.firstTCPMedianBound, "median firstTCP − listen \(Self.ms(medianConnect))")
         let medianReady = readyLags.sorted()[readyLags.count / 2]
         #expect(medianReady <= Self.readyMedianBound, "median ready − listen \(Self.ms(medianReady))")
         for (name, lags) in [("firstTCP − listen", connectLags), ("ready − listen", readyLags)] {
