@@ -36,6 +36,15 @@ actor ProofFixture {
         return try await task.value
     }
 
+    /// Runs blocking work (file I/O, compression, waiting for a process) on a Dispatch thread instead of Swift's
+    /// cooperative pool, which is only as wide as the cores: a blocked pool would delay the probes of a startup
+    /// trial running in parallel and falsify its timing.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// The image tag of the fixture built with `driver`.
     static func tag(_ driver: String) -> String { "containerbench-proof/fixture:\(driver)" }
 

@@ -40,10 +40,19 @@ public struct CompressedSizeMeter: Sendable {
     /// - Throws: `EngineError` when the engine cannot save the image, `MeasureError` when the archive cannot be
     ///   read or compressed.
     public func measure(image: String, engine: DockerEngine) async throws -> CompressedImageSize {
+        // Seconds of blocking I/O and CPU: run them off Swift's cooperative pool (as wide as the cores), so that
+        // probes and other tasks of the process keep their threads meanwhile.
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try self.measureBlocking(image: image, engine: engine) })
+            }
+        }
+    }
+
+    private func measureBlocking(image: String, engine: DockerEngine) throws -> CompressedImageSize {
         let started = MonotonicClock.now()
-        let name =
-            "containerbench-save-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tar"
-        let archive = workDirectory.appendingPathComponent(name)
+        let suffix = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let archive = workDirectory.appendingPathComponent("containerbench-save-\(suffix).tar")
         defer { try? FileManager.default.removeItem(at: archive) }
         try engine.saveImage(image, to: archive)
         var size = try measure(archive: archive)
