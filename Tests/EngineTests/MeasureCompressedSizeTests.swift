@@ -45,7 +45,9 @@ struct MeasureCompressedSizeTests {
         #expect(whole.compressedBytes == size.compressedBytes)
         print(
             "compressed size: \(image): \(inspect.size) bytes uncompressed, \(whole.compressedBytes) gzip -6, "
-                + "\(whole.layers.count) layers, \(String(format: "%.2f", whole.seconds)) s")
+                + "\(whole.layers.count) layers, \(String(format: "%.2f", whole.seconds)) s, "
+                + "wasted \(whole.waste.wastedBytes) bytes (efficiency \(String(format: "%.4f", whole.waste.efficiency)))"
+        )
         #expect(!FileManager.default.fileExists(atPath: work.path + "/containerbench-save-"), "archive left behind")
     }
 

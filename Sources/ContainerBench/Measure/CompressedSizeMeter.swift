@@ -14,6 +14,8 @@ public struct CompressedImageSize: Sendable, Equatable {
     public var layers: [CompressedLayer]
     /// Seconds spent saving and compressing (the cost of the measurement).
     public var seconds: Double
+    /// Files overwritten or deleted by later layers (dive's "wasted space").
+    public var waste: LayerWaste
 
     /// The sum of the compressed layers: what a registry stores and a pull downloads.
     public var compressedBytes: Int64 { layers.map(\.compressedBytes).reduce(0, +) }
@@ -66,13 +68,17 @@ public struct CompressedSizeMeter: Sendable {
         let started = MonotonicClock.now()
         let reader = try ImageArchive(url: archive)
         var layers: [CompressedLayer] = []
+        var files: [[(path: String, size: Int64)]] = []
         for entry in try reader.layerEntries() {
+            let inner = try ImageArchive(url: archive, start: entry.offset, end: entry.offset + UInt64(entry.size))
+            files.append(inner.entries.map { (path: $0.name, size: $0.size) })
             let counter = try GzipByteCounter(level: level)
             try reader.stream(entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in try counter.update(chunk)
             }
             let compressed = try counter.finish()
             layers.append(CompressedLayer(path: entry.name, bytes: entry.size, compressedBytes: compressed))
         }
-        return CompressedImageSize(layers: layers, seconds: MonotonicClock.now() - started)
+        return CompressedImageSize(
+            layers: layers, seconds: MonotonicClock.now() - started, waste: LayerWaste.measure(layers: files))
     }
 }

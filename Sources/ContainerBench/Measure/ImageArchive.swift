@@ -15,18 +15,22 @@ struct ImageArchive {
     /// Regular files, in archive order.
     let entries: [Entry]
 
-    /// Indexes the archive at `url` (headers only; the file contents are not read).
+    /// Indexes the archive at `url` (headers only; the file contents are not read), or the tar stored inside it at
+    /// `start` (a layer of a saved image) up to `end`.
     /// - Throws: `MeasureError` when the file cannot be read or is not a tar.
-    init(url: URL) throws(MeasureError) {
+    init(url: URL, start: UInt64 = 0, end: UInt64? = nil) throws(MeasureError) {
         self.url = url
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw MeasureError("cannot open the image archive \(url.path)")
         }
         defer { try? handle.close() }
         var entries: [Entry] = []
-        var offset: UInt64 = 0
+        var offset: UInt64 = start
         var longName: String?
-        while true {
+        do { try handle.seek(toOffset: start) } catch {
+            throw MeasureError("cannot seek in the image archive \(url.path) to byte \(start): \(error)")
+        }
+        while end.map({ offset + 512 <= $0 }) ?? true {
             guard let header = try? handle.read(upToCount: 512), header.count == 512 else {
                 throw MeasureError(
                     "the image archive \(url.path) ends inside a tar header at byte \(offset): truncated?")

@@ -142,6 +142,12 @@ public struct BenchmarkRunner: Sendable {
                         let meter = CompressedSizeMeter(workDirectory: work)
                         let size = try await meter.measure(image: tag, engine: engine)
                         image.compressedBytes = size.compressedBytes
+                        if size.waste.wastedBytes >= 1_000_000 {
+                            record.warnings.append(
+                                "\(service.name)/\(driver.name): \(size.waste.wastedBytes / 1_000_000) MB in the "
+                                    + "layers are files a later layer overwrites or deletes (efficiency "
+                                    + String(format: "%.1f", size.waste.efficiency * 100) + " %)")
+                        }
                         logger.info(
                             "compressed size",
                             metadata: [
