@@ -10,16 +10,21 @@ import Testing
 /// harness's own phases (origin + firstTCP, origin + ready) can be compared with that instant directly.
 ///
 /// Proven bounds (probe interval 5 ms):
-/// - per trial 0 ≤ firstTCP − listen ≤ 20 ms, median ≤ 6 ms: the harness's own detection lag. A connection cannot
-///   be accepted before listen(), and the probe retries every 5 ms (plus one refused attempt and scheduling).
-///   Measured on the shared 2-core host at load average 6-8: median 1.7-2.6 ms, max 16 ms over 15 trials.
-/// - per trial 0 ≤ ready − listen ≤ 100 ms, median ≤ 40 ms: ready also contains the service answering its first
+/// - per trial −5 ms ≤ firstTCP − listen ≤ 20 ms, median ≤ 6 ms: the harness's own detection lag. A connection
+///   cannot be accepted before listen(), but the stamp is read just after listen() returns, so a connection can
+///   precede it by the time Python spends (or is preempted) in between: measured down to −2.1 ms. The probe retries
+///   every 5 ms (plus one refused attempt and scheduling). Measured on the shared 2-core host at load average 5-8:
+///   median 1.7-3.4 ms, max 16 ms.
+/// - per trial 0 ≤ ready − listen ≤ 100 ms (strictly after the stamp: answering needs serve_forever), median ≤ 40 ms: ready also contains the service answering its first
 ///   request (Python starting a handler thread), which the harness does not control and which grows with host
 ///   load. Measured: median 4.5 ms on a lightly loaded host, 14-26 ms at load average 6-8, max 47 ms.
 /// - firstTCP ≤ ready, and 0 ≤ created ≤ started ≤ firstTCP.
 @Suite("Ground truth: startup (real engine)", .serialized)
 struct GroundTruthStartupTests {
     static let trials = 8
+    /// The stamp is read just after listen() returns: a connection can be accepted in between, and on a loaded
+    /// host Python can be preempted there (measured up to 2.1 ms). ready needs serve_forever, which comes after.
+    static let stampSlack = -0.005
     static let firstTCPBound = 0.020
     static let firstTCPMedianBound = 0.006
     static let readyBound = 0.100
@@ -46,7 +51,9 @@ struct GroundTruthStartupTests {
             let listen = try #require(observation.listen, "no FIXTURE_LISTENING line in the container's logs")
             let firstTCP = try #require(phases.firstTCP) + observation.origin
             let ready = try #require(phases.ready) + observation.origin
-            #expect(firstTCP - listen >= 0, "connected \((listen - firstTCP) * 1000) ms before the socket listened")
+            #expect(
+                firstTCP - listen >= Self.stampSlack,
+                "connected \((listen - firstTCP) * 1000) ms before the socket listened")
             #expect(firstTCP - listen <= Self.firstTCPBound, "firstTCP − listen = \((firstTCP - listen) * 1000) ms")
             #expect(ready - listen >= 0, "ready \((listen - ready) * 1000) ms before the socket listened")
             #expect(ready - listen <= Self.readyBound, "ready − listen = \((ready - listen) * 1000) ms")
