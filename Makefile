@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
-APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev hyperfine
+APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
 # Only the tests need a browser (the HTML report is opened in headless Chromium).
 TEST_PACKAGES := chromium
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
@@ -14,7 +14,8 @@ ENGINE_WAIT ?= 60
 
 ## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
 bench: setup release
-	$(BIN) run --suite benchmarks/suite.yaml --targets baselines/targets.yaml --scenarios cold,warm --label bench
+	$(BIN) run --suite benchmarks/suite.yaml --targets baselines/targets.yaml --scenarios cold,warm --label bench \
+	  --compressed-size
 
 ## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
 test: setup test-packages

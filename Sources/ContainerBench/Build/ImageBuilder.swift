@@ -28,6 +28,9 @@ public struct ImageBuilder: Sendable {
     /// Where temporary Dockerfiles and scenario contexts go; removed by the caller.
     public var workDirectory: URL
     public var logger: Logger
+    /// A `LocalPackageIndex`'s base URL (`http://127.0.0.1:PORT`): contexts are copied and their lock files
+    /// pointed at it (`LocalIndexContext`). Nil builds from PyPI.
+    public var localIndex: String?
 
     public init(
         client: BuildKitClient, socketPath: String, baseImageMap: [String: String], workDirectory: URL,
@@ -89,20 +92,25 @@ public struct ImageBuilder: Sendable {
     /// The context to build from: the service's own for cold and warm builds, a modified copy for the others.
     func prepareContext(_ request: BuildRequest) throws -> URL {
         let original = URL(fileURLWithPath: request.driver.context ?? request.service.context)
+        let copy = workDirectory.appendingPathComponent(
+            "context-\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue)")
+        // Modified contexts are temporary copies: the user's files are never touched.
+        func copyContext(purpose: String) throws {
+            try? FileManager.default.removeItem(at: copy)
+            do {
+                try FileManager.default.copyItem(at: original, to: copy)
+            } catch {
+                throw BuildError("could not copy the context \(original.path) for \(purpose): \(error)")
+            }
+        }
         switch request.scenario {
         case .cold, .warm:
-            return original
+            guard let localIndex else { return original }
+            try copyContext(purpose: "the local package index")
+            try LocalIndexContext.rewrite(context: copy, baseURL: localIndex)
+            return copy
         case .codeChange, .depsChange:
-            let copy = workDirectory.appendingPathComponent(
-                "context-\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue)")
-            let files = FileManager.default
-            try? files.removeItem(at: copy)
-            do {
-                try files.copyItem(at: original, to: copy)
-            } catch {
-                throw BuildError(
-                    "could not copy the context \(original.path) for the \(request.scenario) build: \(error)")
-            }
+            try copyContext(purpose: "the \(request.scenario.rawValue) build")
             if request.scenario == .codeChange {
                 guard !request.service.scenarios.codeChange.isEmpty else {
                     throw BuildError(
@@ -133,6 +141,7 @@ public struct ImageBuilder: Sendable {
                     }
                 }
             }
+            if let localIndex { try LocalIndexContext.rewrite(context: copy, baseURL: localIndex) }
             return copy
         }
     }

@@ -57,7 +57,7 @@ public struct BenchmarkRunner: Sendable {
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let environment = await EnvironmentProbe.fingerprint(
-            engine: engine, client: client, suite: suite, options: plan.options)
+            engine: engine, client: client, suite: suite, options: plan.options, indexMode: plan.indexMode.rawValue)
         var record = RunRecord(
             id: runID, startedAt: Self.millisecondDate(), label: plan.label, suite: suite.source,
             environment: environment)
@@ -82,11 +82,24 @@ public struct BenchmarkRunner: Sendable {
                     stage: stage, service: service, driver: driver, step: step, steps: totalSteps, message: message))
         }
 
+        var localIndex: LocalPackageIndex?
+        if plan.indexMode == .local {
+            report(.prepare, nil, nil, "local package index")
+            do {
+                localIndex = try await startLocalIndex(plan)
+            } catch {
+                record.errors.append("--index local: \(error)")
+                return finish(record, status: .failed, note: nil)
+            }
+        }
+        defer { localIndex?.stop() }
+
         // Builds: every scenario in order, alternating the driver order per service so that neither always goes
         // first against a machine that warms up.
-        let builder = ImageBuilder(
+        var builder = ImageBuilder(
             client: client, socketPath: engine.socketPath, baseImageMap: suite.baseImages, workDirectory: work,
             logger: logger)
+        builder.localIndex = localIndex?.baseURL
         var builtImages: [String: String] = [:]  // "service/driver" -> image id of the cold (or first) build
         for scenario in plan.scenarios {
             for (serviceIndex, service) in suite.services.enumerated() {
@@ -126,8 +139,29 @@ public struct BenchmarkRunner: Sendable {
             guard let tag = builtImages["\(service.name)/\(driver.name)"] else { continue }
             report(.inspect, service.name, driver.name, "inspect image")
             do {
-                let (image, findings) = try await inspectImage(
+                var (image, findings) = try await inspectImage(
                     tag, service: service, driver: driver, baseImages: suite.baseImages)
+                if plan.measureCompressedSize {
+                    do {
+                        let meter = CompressedSizeMeter(workDirectory: work)
+                        let size = try await meter.measure(image: tag, engine: engine)
+                        image.compressedBytes = size.compressedBytes
+                        if size.waste.wastedBytes >= 1_000_000 {
+                            record.warnings.append(
+                                "\(service.name)/\(driver.name): \(size.waste.wastedBytes / 1_000_000) MB in the "
+                                    + "layers are files a later layer overwrites or deletes (efficiency "
+                                    + String(format: "%.1f", size.waste.efficiency * 100) + " %)")
+                        }
+                        logger.info(
+                            "compressed size",
+                            metadata: [
+                                "image": .string(tag), "bytes": .stringConvertible(size.compressedBytes),
+                                "seconds": .string(String(format: "%.1f", size.seconds)),
+                            ])
+                    } catch {
+                        record.warnings.append("compressed size of \(tag) not measured: \(error)")
+                    }
+                }
                 record.images.append(image)
                 policy += findings
             } catch {
@@ -188,6 +222,30 @@ public struct BenchmarkRunner: Sendable {
         record.finishedAt = Self.millisecondDate()
         if let note { record.errors.append(note) }
         return record
+    }
+
+    /// Downloads the suite's locked wheels into the plan's cache (once) and serves them on 127.0.0.1.
+    func startLocalIndex(_ plan: RunPlan) async throws -> LocalPackageIndex {
+        guard let base = await floorImage(suite: plan.suite) else {
+            throw BuildError(
+                "no Python base image of the suite is present to download wheels with; run "
+                    + "`containerbench bootstrap` first")
+        }
+        var files: [URL] = []
+        for service in plan.suite.services {
+            let context = URL(fileURLWithPath: service.context)
+            let names = ["requirements.txt"] + service.scenarios.depsChange.values.filter { $0.hasSuffix(".txt") }
+            for name in names.sorted() {
+                let file = context.appendingPathComponent(name).standardizedFileURL
+                if FileManager.default.fileExists(atPath: file.path), !files.contains(file) { files.append(file) }
+            }
+        }
+        let cache = plan.wheelCache.standardizedFileURL
+        try await WheelPrefetcher(client: client, socketPath: engine.socketPath, baseImage: base, logger: logger)
+            .fetch(requirements: files, into: cache)
+        let index = try LocalPackageIndex(directory: cache)
+        logger.info("local package index", metadata: ["url": .string(index.url), "wheels": .string(cache.path)])
+        return index
     }
 
     /// Now, to the millisecond: the history stores dates in milliseconds.

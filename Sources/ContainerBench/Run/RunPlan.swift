@@ -11,12 +11,20 @@ public struct RunPlan: Sendable {
     /// Measure the engine floor (a minimal container of the same base).
     public var measureFloor: Bool
     public var options: TrialOptions
+    /// Measure each image's gzip size as a registry stores it (`docker save` + gzip -6 per layer; seconds per
+    /// image, see docs/measurement.md).
+    public var measureCompressedSize: Bool
+    /// Where builds get their packages: PyPI, or the locked wheels served on 127.0.0.1.
+    public var indexMode: PackageIndexMode
+    /// Where `--index local` keeps the downloaded wheels between runs.
+    public var wheelCache: URL
     /// Where temporary files go; removed at the end of the run.
     public var workDirectory: URL
 
     public init(
         suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,
-        measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
+        measureFloor: Bool = true, options: TrialOptions = TrialOptions(), measureCompressedSize: Bool = false,
+        indexMode: PackageIndexMode = .pypi, wheelCache: URL = URL(fileURLWithPath: "results/wheels"),
         workDirectory: URL = FileManager.default.temporaryDirectory
     ) {
         self.suite = suite
@@ -25,6 +33,9 @@ public struct RunPlan: Sendable {
         self.label = label
         self.measureFloor = measureFloor
         self.options = options
+        self.measureCompressedSize = measureCompressedSize
+        self.indexMode = indexMode
+        self.wheelCache = wheelCache
         self.workDirectory = workDirectory
     }
 }

@@ -39,15 +39,21 @@ public struct StartupTrialRunner: Sendable {
     public var runID: String
     public var options: TrialOptions
     public var logger: Logger
+    /// Called with the container's id and the trial's origin (the monotonic time of the create call) after the
+    /// memory window, before the container is removed: lets ground-truth tests and the harness benchmark read the
+    /// container's own logs against the phases. Not called when create or start failed.
+    public var beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)?
 
     public init(
-        engine: DockerEngine, events: EngineEventStream?, runID: String, options: TrialOptions, logger: Logger
+        engine: DockerEngine, events: EngineEventStream?, runID: String, options: TrialOptions, logger: Logger,
+        beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)? = nil
     ) {
         self.engine = engine
         self.events = events
         self.runID = runID
         self.options = options
         self.logger = logger
+        self.beforeRemove = beforeRemove
     }
 
     /// Measures one trial of `target`.
@@ -61,7 +67,13 @@ public struct StartupTrialRunner: Sendable {
                 + "that process, not \(target.service). Stop it or change the service's port."
             return record
         }
-        if options.coldCache { Self.dropPageCache() }
+        if options.coldCache {
+            // Recorded only when the kernel accepted the drop: a trial is never labelled cold on a guess.
+            record.coldCache = Self.dropPageCache()
+            if !record.coldCache {
+                logger.warning("--cold-cache: could not write /proc/sys/vm/drop_caches (root needed); trial is warm")
+            }
+        }
         let probe: HTTPReadinessProbe
         do {
             probe = try HTTPReadinessProbe(port: target.port, path: target.health.path)
@@ -102,8 +114,9 @@ public struct StartupTrialRunner: Sendable {
         } else {
             logger.warning("no cgroup memory files found for the container; memory not sampled")
         }
+        var probeAttempts = 0
         let outcome = await waitUntilReady(
-            containerID: id, probe: probe, target: target, origin: origin, record: &record)
+            containerID: id, probe: probe, target: target, origin: origin, record: &record, attempts: &probeAttempts)
         if outcome, let inspect = try? await engine.inspectContainer(id),
             let startedAt = inspect.state.startedAt.flatMap(MonotonicClock.parseEngineDate)
         {
@@ -141,10 +154,26 @@ public struct StartupTrialRunner: Sendable {
             }
             if record.failure == nil { record.succeeded = true }
         }
+        if let beforeRemove { await beforeRemove(id, origin) }
         if let sampler {
             let (summary, samples) = sampler.stop()
             record.memory = summary
             record.samples = samples
+        }
+        if logger.logLevel <= .debug {
+            // The trial on the monotonic clock, with the container's last log lines (read after the window, so the
+            // measurement is not disturbed): what benchmarks/harness/run.sh compares with a service's own stamps.
+            let logs = ((try? await engine.logs(id, tail: 20)) ?? "").split(whereSeparator: \.isNewline)
+                .joined(separator: " | ")
+            var metadata: Logger.Metadata = [
+                "container": .string(String(id.prefix(12))), "origin": .string(Self.fixed(origin)),
+                "probe_attempts": .stringConvertible(probeAttempts), "logs": .string(logs),
+            ]
+            metadata["ready"] = .string(Self.fixed(record.phases.ready))
+            metadata["first_tcp"] = .string(Self.fixed(record.phases.firstTCP))
+            metadata["started"] = .string(Self.fixed(record.phases.started))
+            metadata["sample_interval"] = .string(Self.fixed(record.memory?.meanIntervalSeconds))
+            logger.debug("trial timeline", metadata: metadata)
         }
         do {
             try await engine.removeContainer(id)
@@ -157,7 +186,7 @@ public struct StartupTrialRunner: Sendable {
     /// Probes until ready, the container dies or turns unhealthy, or the timeout passes.
     private func waitUntilReady(
         containerID id: String, probe: HTTPReadinessProbe, target: TrialTarget, origin: Double,
-        record: inout TrialRecord
+        record: inout TrialRecord, attempts: inout Int
     ) async -> Bool {
         let deadline = origin + target.readyTimeout
         var lastInspect = MonotonicClock.now()
@@ -172,6 +201,7 @@ public struct StartupTrialRunner: Sendable {
                 return false
             }
             let attempt = probe.attempt()
+            attempts += 1
             if record.phases.firstTCP == nil, let connected = attempt.connectedAt {
                 record.phases.firstTCP = connected - origin
             }
@@ -220,12 +250,23 @@ public struct StartupTrialRunner: Sendable {
         return trimmed.isEmpty ? reason : "\(reason); last log lines:\n\(trimmed)"
     }
 
-    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only; ignored otherwise).
-    static func dropPageCache() {
+    /// Seconds with nine decimals (nanoseconds), or "-".
+    static func fixed(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.9f", $0) } ?? "-"
+    }
+
+    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only).
+    /// - Returns: whether the kernel accepted the request.
+    @discardableResult
+    static func dropPageCache() -> Bool {
         sync()
-        if let handle = FileHandle(forWritingAtPath: "/proc/sys/vm/drop_caches") {
-            handle.write(Data("3\n".utf8))
-            try? handle.close()
+        guard let handle = FileHandle(forWritingAtPath: "/proc/sys/vm/drop_caches") else { return false }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data("3\n".utf8))
+            return true
+        } catch {
+            return false
         }
     }
 }

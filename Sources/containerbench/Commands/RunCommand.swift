@@ -3,6 +3,8 @@ import ContainerBench
 import Foundation
 import Synchronization
 
+extension PackageIndexMode: ExpressibleByArgument {}
+
 /// `containerbench run`: build, measure, store, judge, report.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,6 +70,20 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Container CPU limit (e.g. 1.5).")
     var cpus: Double?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Measure each image's gzip size as a registry stores it (docker save + gzip -6 per layer).")
+    var compressedSize = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Package index for the builds: pypi, or local (the locked wheels downloaded once into --wheel-cache and "
+                + "served on 127.0.0.1, so an installer comparison measures the installers, not the network)."))
+    var index: PackageIndexMode = .pypi
+
+    @Option(help: "Where --index local keeps the downloaded wheels.")
+    var wheelCache: String = "results/wheels"
 
     @Flag(help: "Skip the engine floor (a minimal container of the same base).")
     var noFloor = false
@@ -268,7 +284,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         return RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: !noFloor,
-            options: options)
+            options: options, measureCompressedSize: compressedSize, indexMode: index,
+            wheelCache: URL(fileURLWithPath: wheelCache))
     }
 }
 

@@ -1,0 +1,56 @@
+import Foundation
+
+extension DockerEngine {
+    /// Streams `docker save` of `image` (Engine API `GET /images/{name}/get`) into `file`, never holding the
+    /// archive in memory. Runs on a curl handle of its own, so the engine actor stays free for other calls.
+    /// - Returns: the bytes written.
+    /// - Throws: `EngineError` when the engine refuses (unknown image) or the transfer fails, and when `file`
+    ///   cannot be written; a partial file is removed.
+    @discardableResult
+    public nonisolated func saveImage(_ image: String, to file: URL) throws(EngineError) -> Int64 {
+        let files = FileManager.default
+        try? files.removeItem(at: file)
+        guard files.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file)
+        else {
+            throw EngineError(
+                .transport,
+                "could not create \(file.path) to save image \(image) into: check the directory exists "
+                    + "and is writable")
+        }
+        let http = try CurlEasy()
+        var written: Int64 = 0
+        var writeFailure: String?
+        let response = http.perform(
+            url: "http://localhost/v\(Self.minimumAPIVersion)/images/\(Self.escape(image))/get",
+            unixSocket: socketPath, timeout: 0,
+            onChunk: { chunk in
+                do {
+                    try handle.write(contentsOf: chunk)
+                    written += Int64(chunk.count)
+                    return true
+                } catch {
+                    writeFailure = "\(error)"
+                    return false
+                }
+            })
+        try? handle.close()
+        if let writeFailure {
+            try? files.removeItem(at: file)
+            throw EngineError(
+                .transport, "could not write the saved image \(image) to \(file.path): \(writeFailure) (disk full?)")
+        }
+        guard response.transportSucceeded else {
+            try? files.removeItem(at: file)
+            throw EngineError(
+                .transport, "could not save image \(image): \(response.curlMessage) (socket \(socketPath))")
+        }
+        guard response.status == 200 else {
+            let body = (try? Data(contentsOf: file)) ?? Data()
+            try? files.removeItem(at: file)
+            throw EngineError(
+                response.status == 404 ? .notFound : .http,
+                "could not save image \(image): \(Self.daemonMessage(body))", status: response.status)
+        }
+        return written
+    }
+}
