@@ -163,6 +163,20 @@ public actor DockerEngine {
         return rows.map(\.id)
     }
 
+    /// Removes untagged images that carry `label` (what re-tagging a rebuilt image leaves behind); returns the
+    /// bytes reclaimed.
+    @discardableResult
+    public func pruneDanglingImages(withLabel label: String) throws(EngineError) -> Int64 {
+        let filters = "{\"dangling\":[\"true\"],\"label\":[\"\(label)\"]}"
+        let response = request("POST", "/images/prune?filters=\(Self.escape(filters))", timeout: 120)
+        try check(response, what: "prune dangling images")
+        struct Pruned: Decodable {
+            var spaceReclaimed: Int64?
+            enum CodingKeys: String, CodingKey { case spaceReclaimed = "SpaceReclaimed" }
+        }
+        return try decode(Pruned.self, response.body, what: "image prune").spaceReclaimed ?? 0
+    }
+
     /// Ids of images that carry `label`.
     public func images(withLabel label: String) throws(EngineError) -> [String] {
         let filters = "{\"label\":[\"\(label)\"]}"

@@ -48,6 +48,12 @@ public struct BenchmarkRunner: Sendable {
     public func run(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunOutcome {
         var policy: [PolicyFinding] = []
         let record = await measure(plan, runID: runID, policy: &policy)
+        // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
+        do {
+            try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
+        } catch {
+            logger.warning("could not prune the previous runs' untagged images: \(error)")
+        }
         return RunOutcome(record: record, policy: policy)
     }
 
