@@ -18,8 +18,10 @@ bench: setup release
 	  --compressed-size
 
 ## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
+## The 200-trial soak runs too (about 2-4 minutes); `make test CONTAINERBENCH_SOAK=0` leaves it out.
+CONTAINERBENCH_SOAK ?= 1
 test: setup test-packages
-	$(SWIFT) test --no-parallel
+	CONTAINERBENCH_SOAK=$(CONTAINERBENCH_SOAK) $(SWIFT) test --no-parallel
 
 ## setup: idempotent: Debian packages, a running dockerd, local base images.
 setup: packages engine bootstrap

@@ -52,3 +52,26 @@ struct ReadinessProbeTests {
         #expect(!HTTPReadinessProbe.portAnswers(free))
     }
 }
+
+@Suite("Load generator")
+struct LoadGeneratorTests {
+    @Test func sendsTheRequestedNumberAtTheRequestedConcurrency() throws {
+        let server = try LocalHTTPServer()
+        defer { server.stop() }
+        #expect(server.waitUntilListening())
+        let result = LoadGenerator(port: server.port, spec: LoadSpec(path: "/work", requests: 60, concurrency: 4)).run()
+        #expect(result.requests == 60)
+        #expect(result.failures == 0)
+        #expect(server.requests == 60, "exactly the requested count reaches the server")
+        #expect(
+            result.latencyP50 > 0 && result.latencyP50 <= result.latencyP95 && result.latencyP95 <= result.latencyMax)
+    }
+
+    @Test func failedRequestsAreCountedNotHidden() throws {
+        let server = try LocalHTTPServer(statuses: [500])
+        defer { server.stop() }
+        #expect(server.waitUntilListening())
+        let result = LoadGenerator(port: server.port, spec: LoadSpec(path: "/", requests: 10, concurrency: 3)).run()
+        #expect(result.failures == 10)
+    }
+}

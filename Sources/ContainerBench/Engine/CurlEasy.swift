@@ -18,7 +18,7 @@ struct CurlResponse: Sendable {
 }
 
 /// Ensures `curl_global_init` ran once, before any handle is made.
-private enum CurlGlobal {
+enum CurlGlobal {
     static let ready: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
 }
 
