@@ -1,3 +1,4 @@
+import ContainerBench
 import Foundation
 import Synchronization
 
@@ -24,28 +25,8 @@ public final class LocalHTTPServer: Sendable {
     /// Reserves a free port now and starts serving after `listenDelay`.
     /// - Parameter statuses: the status for request n (0-based); the last one repeats.
     public init(listenDelay: Double = 0, statuses: [Int] = [200]) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        guard let (fd, boundPort) = LoopbackSocket.bind() else { throw POSIXError(.EADDRNOTAVAIL) }
+        port = boundPort
         descriptor = fd
         let state = self.state
         let thread = Thread {

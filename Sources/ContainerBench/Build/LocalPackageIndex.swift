@@ -31,26 +31,14 @@ public final class LocalPackageIndex: Sendable {
             throw BuildError("the local package index folder \(directory.path) does not exist")
         }
         self.directory = directory
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BuildError("could not open a socket for the local package index (errno \(errno))") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        guard let (fd, port) = LoopbackSocket.bind() else {
+            throw BuildError("could not open a socket on 127.0.0.1 for the local package index (errno \(errno))")
         }
-        guard bound == 0, listen(fd, 64) == 0 else {
+        guard listen(fd, 64) == 0 else {
             close(fd)
             throw BuildError("could not listen on 127.0.0.1 for the local package index (errno \(errno))")
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-        }
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         self.listener = fd
         let thread = Thread { [self] in
             defer { finished.signal() }
