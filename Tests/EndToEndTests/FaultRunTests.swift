@@ -115,7 +115,8 @@ struct FaultRunTests {
         }
         try fixture.writeSuite(entries)
         defer { Task { await FaultFixture.removeImages(services: services.map(\.0)) } }
-        let result = try await fixture.run()
+        // A 100 ms HEALTHCHECK interval, so that "unhealthy" arrives within the 5 s window.
+        let result = try await fixture.run(["--health-interval", "100ms"])
         #expect(result.exitCode == ExitStatus.infrastructureError.rawValue, "\(result.output)\n\(result.error)")
         let run = try #require(try fixture.storedRuns().first)
         #expect(run.status == .failed)

@@ -139,7 +139,7 @@ public struct StartupTrialRunner: Sendable {
                     record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
                     break
                 }
-                // The image's HEALTHCHECK (every 100 ms in trials) failing after ready is a failed trial too.
+                // The image's HEALTHCHECK failing after ready is a failed trial too.
                 if healthEvent(id, "unhealthy") != nil {
                     record.failure = await failureText("turned unhealthy after ready", id)
                     break

@@ -65,6 +65,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Drop the page cache before each trial (root).")
     var coldCache = false
 
+    @Option(
+        help: """
+            Override the image's HEALTHCHECK interval in trials (e.g. 100ms) to time `healthy` finely; the check \
+            then runs that often inside the starting container and perturbs startup and memory. Default: the \
+            image's own interval.
+            """)
+    var healthInterval: String?
+
     @Option(help: "Container memory limit (e.g. 2GB).")
     var memoryLimit: String?
 
@@ -130,6 +138,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if scenarios.isEmpty || scenarios.first != .cold && scenarios.contains(.cold) {
             throw ValidationError("--scenarios must start with cold when it includes it (cold empties the caches)")
+        }
+        if let healthInterval, (Quantity.seconds(healthInterval) ?? 0) < 0.001 {
+            throw ValidationError("--health-interval '\(healthInterval)' is not a duration such as 100ms or 1s")
         }
         if let memoryLimit, Quantity.bytes(memoryLimit) == nil {
             throw ValidationError("--memory-limit '\(memoryLimit)' is not a size such as 2GB")
@@ -258,6 +269,7 @@ struct RunCommand: AsyncParsableCommand {
     private func makePlan() throws -> RunPlan {
         var options = TrialOptions(coldCache: coldCache, cpuLimit: cpus)
         options.memoryLimit = memoryLimit.flatMap(Quantity.bytes).map { Int64($0) }
+        options.healthInterval = healthInterval.flatMap(Quantity.seconds)
         var loaded: Suite
         if let dockerfile {
             loaded = try AdHocSuite.make(
