@@ -135,21 +135,23 @@ public struct StartupTrialRunner: Sendable {
             // Keep sampling through the window; watch for `healthy` and for the service dying meanwhile.
             let windowEnd = readyAt + target.memoryWindow
             while MonotonicClock.now() < windowEnd && !Task.isCancelled {
-                if let died = deathEvent(id) {
+                let seen = seenEvents(id)
+                if let died = seen.death {
                     record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
                     break
                 }
                 // The image's HEALTHCHECK failing after ready is a failed trial too.
-                if healthEvent(id, "unhealthy") != nil {
+                if seen.unhealthy != nil {
                     record.failure = await failureText("turned unhealthy after ready", id)
                     break
                 }
-                if record.phases.healthy == nil, let healthy = healthEvent(id, "healthy") {
+                if record.phases.healthy == nil, let healthy = seen.healthy {
                     record.phases.healthy = healthy.time - origin
                 }
                 try? await Task.sleep(for: .milliseconds(20))
             }
-            if record.phases.healthy == nil, let healthy = healthEvent(id, "healthy") {
+            // A zero-length window never entered the loop: `healthy` may still have been reported already.
+            if record.phases.healthy == nil, let healthy = seenEvents(id).healthy {
                 record.phases.healthy = healthy.time - origin
             }
             if record.failure == nil { record.succeeded = true }
@@ -192,11 +194,13 @@ public struct StartupTrialRunner: Sendable {
         var lastInspect = MonotonicClock.now()
         var lastStatus: Int?
         while !Task.isCancelled {
-            if let died = deathEvent(id) {
+            // One look at the event stream per attempt (one lock, one copy), not one per question.
+            let seen = seenEvents(id)
+            if let died = seen.death {
                 record.failure = await failureText("exited with code \(died.exitCode ?? -1) before ready", id)
                 return false
             }
-            if healthEvent(id, "unhealthy") != nil {
+            if seen.unhealthy != nil {
                 record.failure = await failureText("turned unhealthy before ready", id)
                 return false
             }
@@ -236,12 +240,21 @@ public struct StartupTrialRunner: Sendable {
         return false
     }
 
-    private func deathEvent(_ id: String) -> EngineEvent? {
-        events?.events(for: id).first { $0.action == "die" }
+    /// What the engine has reported about one container so far.
+    private struct SeenEvents {
+        var death: EngineEvent?
+        var unhealthy: EngineEvent?
+        var healthy: EngineEvent?
+
+        init(_ events: [EngineEvent]) {
+            death = events.first { $0.action == "die" }
+            unhealthy = events.first { $0.action == "health_status: unhealthy" }
+            healthy = events.first { $0.action == "health_status: healthy" }
+        }
     }
 
-    private func healthEvent(_ id: String, _ status: String) -> EngineEvent? {
-        events?.events(for: id).first { $0.action == "health_status: \(status)" }
+    private func seenEvents(_ id: String) -> SeenEvents {
+        SeenEvents(events?.events(for: id) ?? [])
     }
 
     private func failureText(_ reason: String, _ id: String) async -> String {
