@@ -137,7 +137,8 @@ struct VerdictContractTests {
             {"Id": "sha256:1", "Size": 10, "Config": {"User": "", "Env": ["PATH=/bin", "API_TOKEN=x"]}}
             """
         let inspect = try JSONDecoder().decode(ImageInspect.self, from: Data(json.utf8))
-        let findings = ImagePolicy.check(service: "s", driver: "d", inspect: inspect, buildArgs: ["DB_PASSWORD": "p"])
+        let findings = ImagePolicy.check(
+            service: "s", driver: "d", configuration: inspect.configuration, buildArgs: ["DB_PASSWORD": "p"])
         #expect(findings.map(\.outcome) == [.fail, .fail, .fail])
         #expect(findings[2].detail.contains("API_TOKEN") && findings[2].detail.contains("DB_PASSWORD"))
         #expect(!findings[2].detail.contains("=x"), "secret values are never recorded")
@@ -146,7 +147,8 @@ struct VerdictContractTests {
              "Healthcheck": {"Test": ["CMD", "python3", "-c", "pass"]}}}
             """
         let fine = ImagePolicy.check(
-            service: "s", driver: "d", inspect: try JSONDecoder().decode(ImageInspect.self, from: Data(good.utf8)),
+            service: "s", driver: "d",
+            configuration: try JSONDecoder().decode(ImageInspect.self, from: Data(good.utf8)).configuration,
             buildArgs: [:])
         #expect(fine.map(\.outcome) == [.pass, .pass, .pass])
     }

@@ -4,8 +4,6 @@ import Foundation
 import Logging
 import Testing
 
-@testable import ContainerBench
-
 /// `--cold-cache` really empties the page cache: a file read into the cache is resident (mincore) before the
 /// drop and not after it, and the trial records that it ran cold.
 @Suite("Measure: cold page cache", .serialized)

@@ -31,7 +31,8 @@ struct CompareCommand: AsyncParsableCommand {
         let baseline = try HistoryInputs.run(runA, in: store)
         let current = try HistoryInputs.run(runB, in: store)
         let evaluation = try HistoryInputs.guarded {
-            try RunAnalysis().evaluate(current, targets: nil, policy: [], store: store, baseline: .run(baseline.id))
+            try RunAnalysis().evaluate(
+                current, targets: nil, policy: [], store: store, baseline: BaselineSelection.run(baseline.id))
         }
         let report = ComparisonReport(
             schema: ComparisonReport.compareSchema,

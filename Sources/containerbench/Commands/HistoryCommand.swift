@@ -55,7 +55,7 @@ struct HistoryCommand: AsyncParsableCommand {
         let filter = RunFilter(
             service: service, driver: driver, label: label, status: status, since: since, limit: limit)
         let listing = try HistoryInputs.guarded {
-            try HistoryListing.make(store: store, filter: filter, metric: metric)
+            try store.listing(filter: filter, metric: metric)
         }
         switch format {
         case .table: print(listing.renderTable(), terminator: "")

@@ -196,8 +196,8 @@ struct RunCommand: AsyncParsableCommand {
                 baseline: BaselineSelection(parsing: baseline))
         } catch {
             CLI.error("regression gate skipped: \(error)")
-            evaluation = try RunAnalysis().evaluate(
-                record, targets: loadedTargets, policy: outcome.policy, store: nil, baseline: .none)
+            evaluation = RunAnalysis().evaluate(
+                record, targets: loadedTargets, policy: outcome.policy, baseline: nil)
             record.errors.append("regression gate: \(error)")
         }
         var confirmation: (record: RunRecord, evaluation: Evaluation)?

@@ -1,0 +1,160 @@
+import ContainerBenchAnalysis
+import ContainerBenchModel
+import ContainerBenchReport
+import Foundation
+
+/// One side of an `ab` comparison: a Dockerfile and the context it is built from.
+public struct ABVariant: Sendable, Equatable {
+    /// The Dockerfile (absolute).
+    public var dockerfile: String
+    /// The build context (absolute).
+    public var context: String
+    /// How the variant is named in output: the Dockerfile's path, or `PATH@REF (commit)`.
+    public var source: String
+
+    /// A variant; `context` defaults to the Dockerfile's folder.
+    /// - Throws: `ABError` when the Dockerfile or the context does not exist.
+    public init(dockerfile: String, context: String? = nil, source: String? = nil) throws {
+        let file = URL(fileURLWithPath: dockerfile).standardizedFileURL
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw ABError("the Dockerfile \(dockerfile) does not exist or cannot be read")
+        }
+        let folder = URL(fileURLWithPath: context ?? file.deletingLastPathComponent().path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw ABError("the build context \(folder.path) is not a folder: pass one with --context")
+        }
+        self.dockerfile = file.path
+        self.context = folder.path
+        self.source = source ?? dockerfile
+    }
+}
+
+/// What `ab` measures: two variants of one service, the same port, health path and trial settings.
+public struct ABRequest: Sendable {
+    /// The baseline variant.
+    public var a: ABVariant
+    /// The variant judged against `a`.
+    public var b: ABVariant
+    /// The service name in the history and image tags.
+    public var name: String
+    /// The port the service listens on (host network).
+    public var port: Int
+    /// The HTTP path that answers 2xx when the service is ready.
+    public var healthPath: String
+    /// Startup trials per variant.
+    public var trials: Int
+    /// Seconds of memory sampling after ready.
+    public var memoryWindow: Double
+    /// Seconds to wait for ready before a trial fails.
+    public var readyTimeout: Double
+    /// Environment variables set in both variants' containers.
+    public var environment: [String: String]
+    /// Base images named in the Dockerfiles mapped to local stand-ins (from benchmarks/suite.yaml).
+    public var baseImages: [String: String]
+    /// The label the run is stored with.
+    public var label: String
+    /// Container limits and cache settings.
+    public var options: TrialOptions
+
+    /// A request; see the properties.
+    /// - Throws: `ABError` when a name, the port or the health path is invalid.
+    public init(
+        a: ABVariant, b: ABVariant, name: String = "ab", port: Int, healthPath: String = "/health", trials: Int = 5,
+        memoryWindow: Double = 2, readyTimeout: Double = 60, environment: [String: String] = [:],
+        baseImages: [String: String] = [:], label: String = "ab", options: TrialOptions = TrialOptions()
+    ) throws {
+        guard Validation.isName(name) else {
+            throw ABError("--name '\(name)' is not valid: lower-case letters, digits, '-', '_', '.'")
+        }
+        guard Validation.isName(label) else { throw ABError("label '\(label)' is not valid") }
+        guard (1...65535).contains(port) else { throw ABError("--port must be from 1 to 65535, got \(port)") }
+        guard Validation.isHTTPPath(healthPath) else {
+            throw ABError("--health-path '\(healthPath)' must start with '/' (e.g. /health)")
+        }
+        guard trials >= 1 else { throw ABError("--trials must be at least 1, got \(trials)") }
+        self.a = a
+        self.b = b
+        self.name = name
+        self.port = port
+        self.healthPath = healthPath
+        self.trials = trials
+        self.memoryWindow = memoryWindow
+        self.readyTimeout = readyTimeout
+        self.environment = environment
+        self.baseImages = baseImages
+        self.label = label
+        self.options = options
+    }
+}
+
+/// Measures two Dockerfiles (or one at two git refs) interleaved in one run and judges B against A.
+///
+/// The variants become the drivers "a" and "b" of a one-service suite, so `BenchmarkRunner` builds both cold and
+/// alternates their trials (A B, then B A), and the run is stored like any other. The comparison is the regression
+/// gate with A's samples as the baseline and B's as the current run.
+public struct ABRunner: Sendable {
+    /// The runner that builds and measures.
+    public var runner: BenchmarkRunner
+
+    /// An `ab` runner over `runner`.
+    public init(runner: BenchmarkRunner) {
+        self.runner = runner
+    }
+
+    /// The driver name of the baseline variant.
+    public static let baselineDriver = "a"
+    /// The driver name of the variant judged against it.
+    public static let candidateDriver = "b"
+
+    /// The one-service suite of `request`: drivers "a" and "b", each with its own Dockerfile and context.
+    public static func suite(for request: ABRequest) -> Suite {
+        let drivers = [
+            DriverSpec(name: baselineDriver, dockerfile: request.a.dockerfile, context: request.a.context),
+            DriverSpec(name: candidateDriver, dockerfile: request.b.dockerfile, context: request.b.context),
+        ]
+        let service = ServiceSpec(
+            name: request.name, context: request.a.context, drivers: drivers, port: request.port,
+            health: HealthSpec(path: request.healthPath), trials: request.trials, readyTimeout: request.readyTimeout,
+            memoryWindow: request.memoryWindow, environment: request.environment)
+        return Suite(source: "ab", services: [service], baseImages: request.baseImages)
+    }
+
+    /// The plan of `request`: cold builds, no engine floor (both sides share it), its label.
+    public static func plan(for request: ABRequest) -> RunPlan {
+        RunPlan(
+            suite: suite(for: request), scenarios: [.cold], trials: request.trials, label: request.label,
+            measureFloor: false, options: request.options)
+    }
+
+    /// Builds and measures both variants; never throws for a failing part (the record's status says).
+    public func run(_ request: ABRequest, runID: String = RunRecord.makeID()) async -> RunOutcome {
+        await runner.run(Self.plan(for: request), runID: runID)
+    }
+
+    /// B judged against A: the regression gate over the gated metrics, A's samples as the baseline.
+    public static func compare(
+        _ record: RunRecord, request: ABRequest, gate: RegressionGate = RegressionGate()
+    ) -> ComparisonReport {
+        let metrics = RunAnalysis.gatedMetrics
+        let pair = ServiceDriver(service: request.name, driver: "b vs a")
+        func grid(_ driver: String) -> RegressionGate.Samples {
+            var cells: [Metric: [Double]] = [:]
+            for metric in metrics {
+                let values = record.values(of: metric, service: request.name, driver: driver)
+                if !values.isEmpty { cells[metric] = values }
+            }
+            return cells.isEmpty ? [:] : [pair: cells]
+        }
+        var gate = gate
+        gate.metrics = metrics
+        gate.acknowledged = []
+        let findings = gate.compare(baseline: grid(baselineDriver), current: grid(candidateDriver))
+        return ComparisonReport(
+            schema: ComparisonReport.abSchema,
+            baseline: .init(name: "A", source: request.a.source, runID: record.id),
+            current: .init(name: "B", source: request.b.source, runID: record.id),
+            findings: findings)
+    }
+}

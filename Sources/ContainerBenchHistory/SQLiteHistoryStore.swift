@@ -1,0 +1,193 @@
+import ContainerBenchModel
+import Foundation
+import GRDB
+
+/// The history in one SQLite file, through GRDB: WAL mode so that readers never wait for (or fail because of) a
+/// run being written, a busy timeout for writers of other processes, one transaction per run.
+///
+/// Dates are stored as milliseconds since 1970 (`datetime(started_at / 1000, 'unixepoch')` in SQL), so a run loads
+/// back equal to what was saved when its dates are whole milliseconds, as `RunRecord.makeID`'s clock gives.
+public final class SQLiteHistoryStore: HistoryStore {
+    /// Where the history lives unless told otherwise.
+    public static let defaultPath = "results/history.sqlite"
+
+    /// How long a writer waits for another process's write to finish before failing with `busy`.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// The history file.
+    public let path: String
+    let pool: DatabasePool
+    let now: @Sendable () -> Date
+
+    /// Opens the history at `path`, creating the file and its folders when missing and migrating it to the
+    /// current schema.
+    /// - Parameters:
+    ///   - path: the SQLite file; `results/history.sqlite` by default.
+    ///   - now: the clock that dates baselines and annotations.
+    /// - Throws: `HistoryError`: `readOnly` when the file or its folder cannot be written (nothing is written
+    ///   then), `notADatabase`, `newerSchema`, `cannotCreateDirectory`, `cannotOpen`.
+    public convenience init(
+        path: String = SQLiteHistoryStore.defaultPath, now: @escaping @Sendable () -> Date = Date.init
+    )
+        throws
+    {
+        try self.init(path: path, now: now, migratingUpTo: nil)
+    }
+
+    /// Opens the history, migrating only up to (and including) migration `target` when given: how the fixture
+    /// files of older schema versions are made.
+    package init(path: String, now: @escaping @Sendable () -> Date = Date.init, migratingUpTo target: String?) throws {
+        self.path = path
+        self.now = now
+        try Self.prepareFile(at: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "containerbench-history"
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw HistoryError.wrapping(error, path: path)
+        }
+        do {
+            let migrator = HistorySchema.migrator
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            guard unknown.isEmpty else {
+                throw HistoryError(
+                    .newerSchema, path: path,
+                    detail: "unknown schema versions \(unknown.sorted().joined(separator: ", ")); this binary knows "
+                        + migrator.migrations.joined(separator: ", ")
+                )
+            }
+            if let target {
+                try migrator.migrate(pool, upTo: target)
+            } else {
+                try migrator.migrate(pool)
+            }
+        } catch {
+            throw HistoryError.wrapping(error, path: path)
+        }
+    }
+
+    /// The schema versions applied to the file, oldest first.
+    package func appliedSchemaVersions() throws -> [String] {
+        try read { db in try HistorySchema.migrator.appliedMigrations(db) }
+    }
+
+    /// Creates the folder, then refuses early (before SQLite writes anything) what SQLite would fail on later or
+    /// report less clearly: a read-only file or folder, a folder in place of the file, a file that is not SQLite.
+    private static func prepareFile(at path: String) throws {
+        let manager = FileManager.default
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if !manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            do {
+                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw HistoryError(.cannotCreateDirectory, path: path, detail: "\(directory): \(error)")
+            }
+        } else if !isDirectory.boolValue {
+            throw HistoryError(.cannotCreateDirectory, path: path, detail: "\(directory) is a file, not a folder")
+        }
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw HistoryError(.cannotOpen, path: path, detail: "it is a folder")
+            }
+            guard isWritable(path) else {
+                throw HistoryError(.readOnly, path: path, detail: "the file is not writable")
+            }
+            try checkHeader(of: path)
+        }
+        // WAL mode keeps two files beside the database (-wal, -shm): the folder must be writable too.
+        guard isWritable(directory) else {
+            throw HistoryError(.readOnly, path: path, detail: "its folder \(directory) is not writable")
+        }
+    }
+
+    /// Whether `path` may be written. Root passes every permission check, so for root a file or folder whose
+    /// mode has no write bit at all counts as deliberately read-only (an archived history, a mounted fixture).
+    private static func isWritable(_ path: String) -> Bool {
+        guard access(path, W_OK) == 0 else { return false }
+        guard geteuid() == 0 else { return true }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_mode & 0o222 != 0
+    }
+
+    /// Throws `notADatabase` when a non-empty file does not start with SQLite's magic header.
+    private static func checkHeader(of path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw HistoryError(.cannotOpen, path: path, detail: "the file cannot be read")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        guard header.isEmpty || header == Data("SQLite format 3\u{0}".utf8) else {
+            throw HistoryError(.notADatabase, path: path, detail: "no SQLite header")
+        }
+    }
+
+    /// Runs `body` in a read transaction, translating errors.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw HistoryError.wrapping(error, path: path)
+        }
+    }
+
+    /// Runs `body` in a write transaction (all or nothing), translating errors.
+    func write<T>(runID: String? = nil, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw HistoryError.wrapping(error, path: path, runID: runID)
+        }
+    }
+}
+
+extension SQLiteHistoryStore {
+    /// A date as whole milliseconds since 1970.
+    static func milliseconds(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        return Int64(exactly: value) ?? (value < 0 ? Int64.min : Int64.max)
+    }
+
+    /// Milliseconds since 1970 as a date.
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// `?, ?, ?` for `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// The scenario key of a metric value: the build scenario for build metrics, `-` for the others.
+    static func scenarioKey(_ metric: Metric, _ scenario: BuildScenario) -> String {
+        isBuildMetric(metric) ? scenario.rawValue : "-"
+    }
+
+    /// Whether `metric` is measured per build (and so per build scenario).
+    static func isBuildMetric(_ metric: Metric) -> Bool {
+        metric == .buildSeconds || metric == .installSeconds
+    }
+
+    /// The JSON encoder of stored payloads: exact doubles, NaN and infinities kept as strings.
+    static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// The JSON decoder matching `jsonEncoder()`.
+    static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}

@@ -1,0 +1,166 @@
+import ContainerBenchEngine
+import Foundation
+
+/// A `docker save` archive (a tar), read in place: its entries and its manifest's layer list. Handles the
+/// legacy layout (`<id>/layer.tar`, Docker ≤ 24) and the OCI layout (`blobs/sha256/<digest>`, Docker 25+), since
+/// both list their layers in `manifest.json`.
+struct ImageArchive {
+    /// One file in the tar: where its bytes start and how many there are.
+    struct Entry: Equatable {
+        var name: String
+        var offset: UInt64
+        var size: Int64
+    }
+
+    let url: URL
+    /// Regular files, in archive order.
+    let entries: [Entry]
+
+    /// Indexes the archive at `url` (headers only; the file contents are not read), or the tar stored inside it at
+    /// `start` (a layer of a saved image) up to `end`.
+    /// - Throws: `MeasureError` when the file cannot be read or is not a tar.
+    init(url: URL, start: UInt64 = 0, end: UInt64? = nil) throws(MeasureError) {
+        self.url = url
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw MeasureError("cannot open the image archive \(url.path)")
+        }
+        defer { try? handle.close() }
+        var entries: [Entry] = []
+        var offset: UInt64 = start
+        var longName: String?
+        do { try handle.seek(toOffset: start) } catch {
+            throw MeasureError("cannot seek in the image archive \(url.path) to byte \(start): \(error)")
+        }
+        while end.map({ offset + 512 <= $0 }) ?? true {
+            guard let header = try? handle.read(upToCount: 512), header.count == 512 else {
+                throw MeasureError(
+                    "the image archive \(url.path) ends inside a tar header at byte \(offset): truncated?")
+            }
+            offset += 512
+            let bytes = [UInt8](header)
+            if bytes.allSatisfy({ $0 == 0 }) { break }
+            guard let size = Self.number(bytes[124..<136]) else {
+                throw MeasureError("the image archive \(url.path) has an unreadable tar header at byte \(offset - 512)")
+            }
+            let type = bytes[156]
+            var name = Self.text(bytes[0..<100])
+            if bytes[257..<262].elementsEqual(Array("ustar".utf8)) {
+                let prefix = Self.text(bytes[345..<500])
+                if !prefix.isEmpty { name = prefix + "/" + name }
+            }
+            if let pending = longName {
+                name = pending
+                longName = nil
+            }
+            let dataOffset = offset
+            let padded = (UInt64(size) + 511) / 512 * 512
+            switch type {
+            case UInt8(ascii: "L"), UInt8(ascii: "x"):
+                // GNU long name, or a PAX header that may carry `path=`: both name the next entry.
+                let data = (try? handle.read(upToCount: Int(size))) ?? Data()
+                longName = type == UInt8(ascii: "L") ? Self.text(ArraySlice(data)) : Self.paxPath(data)
+            case UInt8(ascii: "0"), 0:
+                entries.append(Entry(name: name, offset: dataOffset, size: size))
+            default:
+                break
+            }
+            offset = dataOffset + padded
+            do { try handle.seek(toOffset: offset) } catch {
+                throw MeasureError("cannot seek in the image archive \(url.path) to byte \(offset): \(error)")
+            }
+        }
+        self.entries = entries
+    }
+
+    /// The layer files `manifest.json` lists, in order (first image of the archive).
+    /// - Throws: `MeasureError` when the manifest is missing or unreadable, or names a file not in the archive.
+    func layerEntries() throws(MeasureError) -> [Entry] {
+        guard let manifest = entries.first(where: { $0.name == "manifest.json" }) else {
+            throw MeasureError("the image archive \(url.path) has no manifest.json: not a `docker save` archive")
+        }
+        let data = try read(manifest)
+        struct Image: Decodable {
+            var layers: [String]
+            enum CodingKeys: String, CodingKey { case layers = "Layers" }
+        }
+        guard let images = try? JSONDecoder().decode([Image].self, from: data), let first = images.first else {
+            throw MeasureError("the manifest.json of \(url.path) lists no image with Layers")
+        }
+        return try first.layers.map { (path: String) throws(MeasureError) -> Entry in
+            guard let entry = entries.first(where: { $0.name == path }) else {
+                throw MeasureError("manifest.json of \(url.path) names the layer \(path), which the archive lacks")
+            }
+            return entry
+        }
+    }
+
+    /// Reads a (small) entry whole.
+    func read(_ entry: Entry) throws(MeasureError) -> Data {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw MeasureError("cannot open the image archive \(url.path)")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seek(toOffset: entry.offset)
+            return try handle.read(upToCount: Int(entry.size)) ?? Data()
+        } catch {
+            throw MeasureError("cannot read \(entry.name) from \(url.path): \(error)")
+        }
+    }
+
+    /// Streams an entry's bytes to `body` in chunks of `chunkSize`.
+    func stream(
+        _ entry: Entry, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws(MeasureError) -> Void
+    ) throws(MeasureError) {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw MeasureError("cannot open the image archive \(url.path)")
+        }
+        defer { try? handle.close() }
+        var remaining = entry.size
+        do { try handle.seek(toOffset: entry.offset) } catch {
+            throw MeasureError("cannot seek to \(entry.name) in \(url.path): \(error)")
+        }
+        while remaining > 0 {
+            let count = Int(min(Int64(chunkSize), remaining))
+            guard let chunk = try? handle.read(upToCount: count), !chunk.isEmpty else {
+                throw MeasureError("\(url.path) ends inside \(entry.name) (\(remaining) bytes missing): truncated?")
+            }
+            remaining -= Int64(chunk.count)
+            // withUnsafeBytes rethrows untyped errors: carry the typed one out by hand.
+            var failure: MeasureError?
+            chunk.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                do throws(MeasureError) { try body(buffer) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// A NUL-terminated field as text.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
+    }
+
+    /// A tar number field: octal text, or base-256 when the high bit of the first byte is set (sizes ≥ 8 GiB).
+    static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        guard let first = bytes.first else { return nil }
+        if first & 0x80 != 0 {
+            var value: Int64 = Int64(first & 0x7f)
+            for byte in bytes.dropFirst() { value = value << 8 | Int64(byte) }
+            return value
+        }
+        let digits = text(bytes).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
+        if digits.isEmpty { return 0 }
+        return Int64(digits, radix: 8)
+    }
+
+    /// The `path=` record of a PAX extended header, if any.
+    static func paxPath(_ data: Data) -> String? {
+        for record in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let space = record.firstIndex(of: " ") else { continue }
+            let field = record[record.index(after: space)...]
+            if field.hasPrefix("path=") { return String(field.dropFirst(5)) }
+        }
+        return nil
+    }
+}

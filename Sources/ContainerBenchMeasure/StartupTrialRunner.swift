@@ -1,0 +1,288 @@
+import ContainerBenchEngine
+import ContainerBenchModel
+import ContainerBenchSupport
+import Foundation
+import Logging
+
+/// What one trial measures: which image, as which service, on which port.
+public struct TrialTarget: Sendable {
+    public var image: String
+    public var service: String
+    public var driver: String
+    public var port: Int
+    public var health: HealthSpec
+    public var readyTimeout: Double
+    public var memoryWindow: Double
+    public var environment: [String: String]
+    public var command: [String]?
+    public var load: LoadSpec?
+
+    public init(
+        image: String, service: String, driver: String, port: Int, health: HealthSpec, readyTimeout: Double,
+        memoryWindow: Double, environment: [String: String] = [:], command: [String]? = nil, load: LoadSpec? = nil
+    ) {
+        self.image = image
+        self.service = service
+        self.driver = driver
+        self.port = port
+        self.health = health
+        self.readyTimeout = readyTimeout
+        self.memoryWindow = memoryWindow
+        self.environment = environment
+        self.command = command
+        self.load = load
+    }
+}
+
+/// Runs one startup trial: create → start → probe until ready → sample memory through the window → remove.
+/// The container is removed whatever happens, and a failing trial is a result with its reason, not a throw.
+public struct StartupTrialRunner: Sendable {
+    public var engine: DockerEngine
+    public var events: EngineEventStream?
+    public var runID: String
+    public var options: TrialOptions
+    public var logger: Logger
+    /// Called with the container's id and the trial's origin (the monotonic time of the create call) after the
+    /// memory window, before the container is removed: lets ground-truth tests and the harness benchmark read the
+    /// container's own logs against the phases. Not called when create or start failed.
+    public var beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)?
+
+    public init(
+        engine: DockerEngine, events: EngineEventStream?, runID: String, options: TrialOptions, logger: Logger,
+        beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)? = nil
+    ) {
+        self.engine = engine
+        self.events = events
+        self.runID = runID
+        self.options = options
+        self.logger = logger
+        self.beforeRemove = beforeRemove
+    }
+
+    /// Measures one trial of `target`.
+    public func run(_ target: TrialTarget, index: Int) async -> TrialRecord {
+        var record = TrialRecord(
+            service: target.service, driver: target.driver, index: index, succeeded: false,
+            coldCache: options.coldCache)
+        if HTTPReadinessProbe.portAnswers(target.port) {
+            record.failure =
+                "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
+                + "that process, not \(target.service). Stop it or change the service's port."
+            return record
+        }
+        if options.coldCache {
+            // Recorded only when the kernel accepted the drop: a trial is never labelled cold on a guess.
+            record.coldCache = Self.dropPageCache()
+            if !record.coldCache {
+                logger.warning("--cold-cache: could not write /proc/sys/vm/drop_caches (root needed); trial is warm")
+            }
+        }
+        let probe: HTTPReadinessProbe
+        do {
+            probe = try HTTPReadinessProbe(port: target.port, path: target.health.path)
+        } catch {
+            record.failure = "could not make the readiness probe: \(error)"
+            return record
+        }
+        let spec = ContainerSpec(
+            image: target.image, command: target.command, environment: target.environment,
+            labels: [
+                ContainerLabels.managed: "1", ContainerLabels.run: runID,
+                ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
+                ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
+            ],
+            memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
+            healthInterval: options.healthInterval.map { Int64($0 * 1_000_000_000) })
+        let origin = MonotonicClock.now()
+        let id: String
+        do {
+            id = try await engine.createContainer(spec)
+        } catch {
+            record.failure = "create failed: \(error)"
+            return record
+        }
+        record.phases.created = MonotonicClock.now() - origin
+        // From here every path ends in removeContainer: the loops below return on cancellation, never throw.
+        var sampler: CgroupMemorySampler?
+        do {
+            try await engine.startContainer(id)
+        } catch {
+            record.failure = "start failed: \(error)"
+            try? await engine.removeContainer(id)
+            return record
+        }
+        record.phases.started = MonotonicClock.now() - origin
+        if let location = CgroupMemorySampler.locate(containerID: id) {
+            sampler = CgroupMemorySampler(location: location, origin: origin, interval: options.sampleInterval)
+        } else {
+            logger.warning("no cgroup memory files found for the container; memory not sampled")
+        }
+        var probeAttempts = 0
+        let outcome = await waitUntilReady(
+            containerID: id, probe: probe, target: target, origin: origin, record: &record, attempts: &probeAttempts)
+        if outcome, let inspect = try? await engine.inspectContainer(id),
+            let startedAt = inspect.state.startedAt.flatMap(MonotonicClock.parseEngineDate)
+        {
+            record.phases.running = MonotonicClock.monotonic(fromWall: startedAt) - origin
+        }
+        if outcome {
+            let readyAt = origin + (record.phases.ready ?? 0)
+            if let load = target.load {
+                let loadStart = MonotonicClock.now() - origin
+                var result = LoadGenerator(port: target.port, spec: load).run()
+                let loadEnd = MonotonicClock.now() - origin
+                result.memoryPeakBytes = sampler?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
+                    .map(\.workingSetBytes).max()
+                record.load = result
+            }
+            // Keep sampling through the window; watch for `healthy` and for the service dying meanwhile.
+            let windowEnd = readyAt + target.memoryWindow
+            while MonotonicClock.now() < windowEnd && !Task.isCancelled {
+                let seen = seenEvents(id)
+                if let died = seen.death {
+                    record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
+                    break
+                }
+                // The image's HEALTHCHECK failing after ready is a failed trial too.
+                if seen.unhealthy != nil {
+                    record.failure = await failureText("turned unhealthy after ready", id)
+                    break
+                }
+                if record.phases.healthy == nil, let healthy = seen.healthy {
+                    record.phases.healthy = healthy.time - origin
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            // A zero-length window never entered the loop: `healthy` may still have been reported already.
+            if record.phases.healthy == nil, let healthy = seenEvents(id).healthy {
+                record.phases.healthy = healthy.time - origin
+            }
+            if record.failure == nil { record.succeeded = true }
+        }
+        if let beforeRemove { await beforeRemove(id, origin) }
+        if let sampler {
+            let (summary, samples) = sampler.stop()
+            record.memory = summary
+            record.samples = samples
+        }
+        if logger.logLevel <= .debug {
+            // The trial on the monotonic clock, with the container's last log lines (read after the window, so the
+            // measurement is not disturbed): what benchmarks/harness/run.sh compares with a service's own stamps.
+            let logs = ((try? await engine.logs(id, tail: 20)) ?? "").split(whereSeparator: \.isNewline)
+                .joined(separator: " | ")
+            var metadata: Logger.Metadata = [
+                "container": .string(String(id.prefix(12))), "origin": .string(Self.fixed(origin)),
+                "probe_attempts": .stringConvertible(probeAttempts), "logs": .string(logs),
+            ]
+            metadata["ready"] = .string(Self.fixed(record.phases.ready))
+            metadata["first_tcp"] = .string(Self.fixed(record.phases.firstTCP))
+            metadata["started"] = .string(Self.fixed(record.phases.started))
+            metadata["sample_interval"] = .string(Self.fixed(record.memory?.meanIntervalSeconds))
+            logger.debug("trial timeline", metadata: metadata)
+        }
+        do {
+            try await engine.removeContainer(id)
+        } catch {
+            logger.warning("could not remove container \(id.prefix(12)): \(error)")
+        }
+        return record
+    }
+
+    /// Probes until ready, the container dies or turns unhealthy, or the timeout passes.
+    private func waitUntilReady(
+        containerID id: String, probe: HTTPReadinessProbe, target: TrialTarget, origin: Double,
+        record: inout TrialRecord, attempts: inout Int
+    ) async -> Bool {
+        let deadline = origin + target.readyTimeout
+        var lastInspect = MonotonicClock.now()
+        var lastStatus: Int?
+        while !Task.isCancelled {
+            // One look at the event stream per attempt (one lock, one copy), not one per question.
+            let seen = seenEvents(id)
+            if let died = seen.death {
+                record.failure = await failureText("exited with code \(died.exitCode ?? -1) before ready", id)
+                return false
+            }
+            if seen.unhealthy != nil {
+                record.failure = await failureText("turned unhealthy before ready", id)
+                return false
+            }
+            let attempt = probe.attempt()
+            attempts += 1
+            if record.phases.firstTCP == nil, let connected = attempt.connectedAt {
+                record.phases.firstTCP = connected - origin
+            }
+            if let status = attempt.status {
+                lastStatus = status
+                if target.health.accepts(status) {
+                    record.phases.ready = attempt.endedAt - origin
+                    return true
+                }
+            }
+            let now = MonotonicClock.now()
+            if now >= deadline {
+                let seen = lastStatus.map { "last answer HTTP \($0)" } ?? "no HTTP answer"
+                record.failure = await failureText(
+                    "not ready within \(target.readyTimeout) s on \(probe.url) (\(seen))", id)
+                return false
+            }
+            // Without the event stream, ask the engine directly (every 100 ms) whether the container still runs.
+            if events?.isConnected != true, now - lastInspect > 0.1 {
+                lastInspect = now
+                if let inspect = try? await engine.inspectContainer(id), !inspect.state.running {
+                    record.failure = await failureText(
+                        "exited with code \(inspect.state.exitCode) before ready", id)
+                    return false
+                }
+            }
+            let next = attempt.startedAt + options.probeInterval
+            let wait = next - MonotonicClock.now()
+            if wait > 0 { try? await Task.sleep(for: .microseconds(Int(wait * 1_000_000))) }
+        }
+        record.failure = "interrupted"
+        return false
+    }
+
+    /// What the engine has reported about one container so far.
+    private struct SeenEvents {
+        var death: EngineEvent?
+        var unhealthy: EngineEvent?
+        var healthy: EngineEvent?
+
+        init(_ events: [EngineEvent]) {
+            death = events.first { $0.action == "die" }
+            unhealthy = events.first { $0.action == "health_status: unhealthy" }
+            healthy = events.first { $0.action == "health_status: healthy" }
+        }
+    }
+
+    private func seenEvents(_ id: String) -> SeenEvents {
+        SeenEvents(events?.events(for: id) ?? [])
+    }
+
+    private func failureText(_ reason: String, _ id: String) async -> String {
+        let logs = (try? await engine.logs(id, tail: 50)) ?? "(logs unavailable)"
+        let trimmed = logs.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? reason : "\(reason); last log lines:\n\(trimmed)"
+    }
+
+    /// Seconds with nine decimals (nanoseconds), or "-".
+    static func fixed(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.9f", $0) } ?? "-"
+    }
+
+    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only).
+    /// - Returns: whether the kernel accepted the request.
+    @discardableResult
+    package static func dropPageCache() -> Bool {
+        sync()
+        guard let handle = FileHandle(forWritingAtPath: "/proc/sys/vm/drop_caches") else { return false }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data("3\n".utf8))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
