@@ -8,24 +8,11 @@ public enum RegressionConfirmation {
     /// The service × driver pairs with an unacknowledged regression, in the findings' order.
     public static func alertedPairs(_ evaluation: Evaluation) -> [ServiceDriver] {
         var pairs: [ServiceDriver] = []
-        for finding in evaluation.regressions where finding.change == .regression && !finding.acknowledged {
+        for finding in evaluation.regressions where finding.isAlert {
             let pair = ServiceDriver(service: finding.service, driver: finding.driver)
             if !pairs.contains(pair) { pairs.append(pair) }
         }
         return pairs
-    }
-
-    /// `plan` restricted to `pairs`: the same settings, only those services and, within them, those drivers.
-    public static func restrict(_ plan: RunPlan, to pairs: [ServiceDriver]) -> RunPlan {
-        var restricted = plan
-        restricted.suite.services = plan.suite.services.compactMap { service in
-            var service = service
-            service.drivers = service.drivers.filter { driver in
-                pairs.contains(ServiceDriver(service: service.name, driver: driver.name))
-            }
-            return service.drivers.isEmpty ? nil : service
-        }
-        return restricted
     }
 
     /// `evaluation` with every alert that `confirmation` (the rerun's evaluation) does not repeat turned into
@@ -36,7 +23,7 @@ public enum RegressionConfirmation {
         var notes: [String] = []
         for index in evaluation.regressions.indices {
             let finding = evaluation.regressions[index]
-            guard finding.change == .regression, !finding.acknowledged else { continue }
+            guard finding.isAlert else { continue }
             let again = confirmation.regressions.contains {
                 $0.service == finding.service && $0.driver == finding.driver && $0.metric == finding.metric
                     && $0.change == .regression

@@ -7,13 +7,13 @@ import Logging
 /// Makes the suite's base images locally when they are missing and cannot be pulled: a Debian Python image from
 /// debootstrap (with the host's CA bundle inside, so TLS to PyPI works in builds) and a uv image from uv's PyPI wheel.
 public struct BaseImageBootstrapper: Sendable {
-    public var engine: DockerEngine
+    public var engine: any ContainerEngine
     public var client: BuildKitClient
     public var logger: Logger
     /// Try `docker pull` of the original name first (off by default: it contacts a container registry).
     public var pull: Bool
 
-    public init(engine: DockerEngine, client: BuildKitClient, logger: Logger, pull: Bool = false) {
+    public init(engine: any ContainerEngine, client: BuildKitClient, logger: Logger, pull: Bool = false) {
         self.engine = engine
         self.client = client
         self.logger = logger
@@ -45,7 +45,7 @@ public struct BaseImageBootstrapper: Sendable {
             }
             if pull {
                 let result = try await ProcessRunner.run(
-                    client.executable, ["pull", original], environment: ["DOCKER_HOST": "unix://\(engine.socketPath)"])
+                    client.executable, ["pull", original], environment: engine.endpoint.clientEnvironment)
                 if result.succeeded {
                     outcomes.append(
                         Outcome(
@@ -177,7 +177,7 @@ public struct BaseImageBootstrapper: Sendable {
         for change in changes { arguments += ["--change", change] }
         arguments += [tarball.path, name]
         let result = try await ProcessRunner.run(
-            client.executable, arguments, environment: ["DOCKER_HOST": "unix://\(engine.socketPath)"],
+            client.executable, arguments, environment: engine.endpoint.clientEnvironment,
             combineOutput: true)
         guard result.succeeded else { throw BuildError("docker import of \(name) failed:\n\(result.tail(10))") }
     }

@@ -1,3 +1,4 @@
+import ContainerBenchEngine
 import ContainerBenchSupport
 import Foundation
 
@@ -29,7 +30,7 @@ public struct BuildKitClient: Sendable, Equatable, CustomStringConvertible {
 
     /// Finds a BuildKit-capable client among the `docker` executables on PATH and /usr/bin/docker.
     /// - Throws: `BuildError` naming every candidate tried and why it cannot build.
-    public static func discover(socketPath: String) async throws -> BuildKitClient {
+    public static func discover(endpoint: EngineEndpoint) async throws -> BuildKitClient {
         var candidates: [String] = []
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let path = "\(directory)/docker"
@@ -41,7 +42,7 @@ public struct BuildKitClient: Sendable, Equatable, CustomStringConvertible {
             candidates.append("/usr/bin/docker")
         }
         var reasons: [String] = []
-        let environment = ["DOCKER_HOST": "unix://\(socketPath)"]
+        let environment = endpoint.clientEnvironment
         for path in candidates {
             let version = try? await ProcessRunner.run(
                 path, ["version", "--format", "{{.Client.Version}}"], environment: environment)

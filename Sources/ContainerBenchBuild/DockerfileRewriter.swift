@@ -66,4 +66,26 @@ public struct DockerfileRewriter: Sendable {
         }
         return images
     }
+
+    /// The image the last stage starts FROM, with ARG defaults substituted.
+    public static func finalStageBase(_ dockerfile: String) -> String? {
+        var args: [String: String] = [:]
+        var last: String?
+        for line in dockerfile.split(separator: "\n") {
+            let words = line.split(separator: " ").map(String.init)
+            guard let first = words.first?.uppercased() else { continue }
+            if first == "ARG", words.count >= 2, let equals = words[1].firstIndex(of: "=") {
+                args[String(words[1][..<equals])] = String(words[1][words[1].index(after: equals)...])
+                    .trimmingCharacters(in: ["\""])
+            } else if first == "FROM" {
+                var image = words.dropFirst().first { !$0.hasPrefix("--") } ?? ""
+                for (name, value) in args {
+                    image = image.replacingOccurrences(of: "${\(name)}", with: value)
+                        .replacingOccurrences(of: "$\(name)", with: value)
+                }
+                last = image
+            }
+        }
+        return last
+    }
 }

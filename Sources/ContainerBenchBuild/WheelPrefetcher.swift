@@ -9,15 +9,15 @@ import Logging
 public struct WheelPrefetcher: Sendable {
     /// The docker client used to run the container.
     public var client: BuildKitClient
-    public var socketPath: String
+    public var endpoint: EngineEndpoint
     /// A Python image of the suite (the base the services build from).
     public var baseImage: String
     public var logger: Logger
 
     /// Makes a prefetcher running pip in `baseImage`.
-    public init(client: BuildKitClient, socketPath: String, baseImage: String, logger: Logger) {
+    public init(client: BuildKitClient, endpoint: EngineEndpoint, baseImage: String, logger: Logger) {
         self.client = client
-        self.socketPath = socketPath
+        self.endpoint = endpoint
         self.baseImage = baseImage
         self.logger = logger
     }
@@ -41,7 +41,7 @@ public struct WheelPrefetcher: Sendable {
             ]
             logger.info("prefetching wheels", metadata: ["requirements": .string(file.path)])
             let result = try await ProcessRunner.run(
-                client.executable, arguments, environment: ["DOCKER_HOST": "unix://\(socketPath)"],
+                client.executable, arguments, environment: endpoint.clientEnvironment,
                 combineOutput: true)
             guard result.succeeded else {
                 throw BuildError(

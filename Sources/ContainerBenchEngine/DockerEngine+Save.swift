@@ -1,13 +1,21 @@
+import ContainerBenchSupport
 import Foundation
 
 extension DockerEngine {
     /// Streams `docker save` of `image` (Engine API `GET /images/{name}/get`) into `file`, never holding the
-    /// archive in memory. Runs on a curl handle of its own, so the engine actor stays free for other calls.
+    /// archive in memory. Runs on a curl handle and a thread of its own, so other engine calls are not held up.
     /// - Returns: the bytes written.
     /// - Throws: `EngineError` when the engine refuses (unknown image) or the transfer fails, and when `file`
     ///   cannot be written; a partial file is removed.
     @discardableResult
-    public nonisolated func saveImage(_ image: String, to file: URL) throws(EngineError) -> Int64 {
+    public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
+        let socketPath = self.socketPath
+        return try await runOnBackgroundThread { () throws(EngineError) -> Int64 in
+            try Self.save(image, to: file, socketPath: socketPath)
+        }
+    }
+
+    private static func save(_ image: String, to file: URL, socketPath: String) throws(EngineError) -> Int64 {
         let files = FileManager.default
         try? files.removeItem(at: file)
         guard files.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file)
@@ -21,7 +29,7 @@ extension DockerEngine {
         var written: Int64 = 0
         var writeFailure: String?
         let response = http.perform(
-            url: "http://localhost/v\(Self.minimumAPIVersion)/images/\(Self.escape(image))/get",
+            url: "http://localhost/v\(minimumAPIVersion)/images/\(escape(image))/get",
             unixSocket: socketPath, timeout: 0,
             onChunk: { chunk in
                 do {
@@ -49,8 +57,15 @@ extension DockerEngine {
             try? files.removeItem(at: file)
             throw EngineError(
                 response.status == 404 ? .notFound : .http,
-                "could not save image \(image): \(Self.daemonMessage(body))", status: response.status)
+                "could not save image \(image): \(daemonMessage(body))", status: response.status)
         }
         return written
+    }
+
+    /// Follows the health and exit events of containers labelled `label` (`EngineEventStream`, on its own thread).
+    public func followEvents(label: String) async -> any ContainerEventSource {
+        let socketPath = self.socketPath
+        // The stream's constructor waits (up to 3 s) for the engine to accept the request: not on the pool.
+        return await runOnBackgroundThread { EngineEventStream(socketPath: socketPath, label: label) }
     }
 }

@@ -1,96 +1,97 @@
+import ContainerBenchSupport
 import Foundation
+import Synchronization
 
-/// A client of the Docker Engine API over its unix socket (libcurl). Owns one curl handle, so calls are
-/// serialised by the actor; long-lived event streams use their own handle (`EngineEventStream`).
-public actor DockerEngine {
+/// A client of the Docker Engine API over its unix socket (libcurl). Its curl handle is used on a thread of its own
+/// (`SerialCurl`), so calls never block Swift's cooperative pool and are serialised; long-lived event streams and
+/// image saves use handles of their own (`EngineEventStream`, `saveImage`).
+public final class DockerEngine: ContainerEngine {
     /// The oldest API version containerbench speaks; every call is made with this version in the path.
     public static let minimumAPIVersion = "1.41"
 
-    /// The unix socket path.
-    public nonisolated let socketPath: String
-    private let http: CurlEasy
-    private var apiVersion = DockerEngine.minimumAPIVersion
+    public let endpoint: EngineEndpoint
+    private let http: SerialCurl
 
-    /// Makes a client for `socketPath`, or for DOCKER_HOST (unix:// only) or /var/run/docker.sock.
-    public init(socketPath: String? = nil) throws(EngineError) {
-        if let socketPath {
-            self.socketPath = socketPath
+    /// The unix socket path.
+    public var socketPath: String { endpoint.socketPath }
+
+    /// Makes a client for `endpoint`, or for DOCKER_HOST (unix:// only) or /var/run/docker.sock.
+    public init(endpoint: EngineEndpoint? = nil) throws(EngineError) {
+        if let endpoint {
+            self.endpoint = endpoint
         } else {
-            self.socketPath = try DockerEngine.defaultSocketPath()
+            self.endpoint = try EngineEndpoint.fromEnvironment()
         }
-        self.http = try CurlEasy()
+        self.http = try SerialCurl(name: "containerbench-engine")
+    }
+
+    /// Makes a client for the unix socket at `socketPath`.
+    public convenience init(socketPath: String) throws(EngineError) {
+        try self.init(endpoint: EngineEndpoint(socketPath: socketPath))
     }
 
     /// The socket named by DOCKER_HOST, or the default.
     public static func defaultSocketPath(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(EngineError) -> String {
-        guard let host = environment["DOCKER_HOST"], !host.isEmpty else { return "/var/run/docker.sock" }
-        guard host.hasPrefix("unix://") else {
-            throw EngineError(
-                .notRunning,
-                "DOCKER_HOST=\(host) is not a unix socket: containerbench measures a local engine only; "
-                    + "unset DOCKER_HOST or point it at unix:///var/run/docker.sock")
-        }
-        return String(host.dropFirst("unix://".count))
+        try EngineEndpoint.fromEnvironment(environment).socketPath
     }
 
     /// Checks that an engine answers and speaks API 1.41 or newer.
     /// - Returns: the engine's version.
     /// - Throws: `EngineError.notRunning` when nothing answers, `.unsupportedAPI` when the engine is too old.
     @discardableResult
-    public func connect() throws(EngineError) -> EngineVersion {
-        let ping = http.perform(url: "http://localhost/_ping", unixSocket: socketPath, timeout: 3)
+    public func connect() async throws(EngineError) -> EngineVersion {
+        let ping = await http.perform(url: "http://localhost/_ping", unixSocket: socketPath, timeout: 3)
         guard ping.transportSucceeded, ping.status == 200 else {
             throw EngineError(
                 .notRunning,
                 "no container engine answers on \(socketPath) (\(ping.curlMessage)); start dockerd "
                     + "(`make setup` does) or set DOCKER_HOST")
         }
-        let version: EngineVersion = try get("/version", versioned: false)
+        let version: EngineVersion = try await get("/version", versioned: false)
         guard Self.compare(version.apiVersion, Self.minimumAPIVersion) >= 0 else {
             throw EngineError(
                 .unsupportedAPI,
                 "the engine speaks API \(version.apiVersion); containerbench needs \(Self.minimumAPIVersion) or "
                     + "newer (Docker 20.10+)")
         }
-        apiVersion = Self.minimumAPIVersion
         return version
     }
 
     /// Engine facts for the environment fingerprint and `doctor`.
-    public func info() throws(EngineError) -> EngineInfo {
-        try get("/info")
+    public func info() async throws(EngineError) -> EngineInfo {
+        try await get("/info")
     }
 
     /// The engine's version.
-    public func version() throws(EngineError) -> EngineVersion {
-        try get("/version", versioned: false)
+    public func version() async throws(EngineError) -> EngineVersion {
+        try await get("/version", versioned: false)
     }
 
     /// Inspects an image; nil when it does not exist.
-    public func inspectImage(_ name: String) throws(EngineError) -> ImageInspect? {
+    public func inspectImage(_ name: String) async throws(EngineError) -> ImageInspect? {
         do {
-            return try get("/images/\(Self.escape(name))/json") as ImageInspect
+            return try await get("/images/\(Self.escape(name))/json") as ImageInspect
         } catch  where error.code == .notFound {
             return nil
         }
     }
 
     /// An image's layers, newest first, as the engine reports them.
-    public func imageHistory(_ name: String) throws(EngineError) -> [ImageHistoryItem] {
-        try get("/images/\(Self.escape(name))/history")
+    public func imageHistory(_ name: String) async throws(EngineError) -> [ImageHistoryItem] {
+        try await get("/images/\(Self.escape(name))/history")
     }
 
     /// Removes an image (forced); missing images are not an error.
-    public func removeImage(_ name: String) throws(EngineError) {
-        let response = request("DELETE", "/images/\(Self.escape(name))?force=1", timeout: 60)
+    public func removeImage(_ name: String) async throws(EngineError) {
+        let response = await request("DELETE", "/images/\(Self.escape(name))?force=1", timeout: 60)
         if response.status == 404 { return }
         try check(response, what: "remove image \(name)")
     }
 
     /// Creates a container; returns its id.
-    public func createContainer(_ spec: ContainerSpec) throws(EngineError) -> String {
+    public func createContainer(_ spec: ContainerSpec) async throws(EngineError) -> String {
         var hostConfig: [String: Any] = [
             "NetworkMode": spec.networkMode,
             "SecurityOpt": ["no-new-privileges"],
@@ -113,7 +114,7 @@ public actor DockerEngine {
         } catch {
             throw EngineError(.decoding, "could not encode the container spec: \(error)")
         }
-        let response = request("POST", path, body: data, timeout: 30)
+        let response = await request("POST", path, body: data, timeout: 30)
         try check(response, what: "create a container from \(spec.image)")
         struct Created: Decodable {
             var id: String
@@ -123,52 +124,52 @@ public actor DockerEngine {
     }
 
     /// Starts a created container.
-    public func startContainer(_ id: String) throws(EngineError) {
-        let response = request("POST", "/containers/\(id)/start", timeout: 30)
+    public func startContainer(_ id: String) async throws(EngineError) {
+        let response = await request("POST", "/containers/\(id)/start", timeout: 30)
         if response.status == 304 { return }
         try check(response, what: "start container \(id.prefix(12))")
     }
 
     /// Inspects a container.
-    public func inspectContainer(_ id: String) throws(EngineError) -> ContainerInspect {
-        try get("/containers/\(id)/json")
+    public func inspectContainer(_ id: String) async throws(EngineError) -> ContainerInspect {
+        try await get("/containers/\(id)/json")
     }
 
     /// Stops a container, waiting up to `timeout` seconds before the engine kills it.
-    public func stopContainer(_ id: String, timeout: Int = 5) throws(EngineError) {
-        let response = request("POST", "/containers/\(id)/stop?t=\(timeout)", timeout: Double(timeout) + 30)
+    public func stopContainer(_ id: String, timeout: Int = 5) async throws(EngineError) {
+        let response = await request("POST", "/containers/\(id)/stop?t=\(timeout)", timeout: Double(timeout) + 30)
         if response.status == 304 || response.status == 404 { return }
         try check(response, what: "stop container \(id.prefix(12))")
     }
 
     /// Removes a container (forced, with its anonymous volumes); a missing container is not an error.
-    public func removeContainer(_ id: String) throws(EngineError) {
-        let response = request("DELETE", "/containers/\(id)?force=1&v=1", timeout: 60)
+    public func removeContainer(_ id: String) async throws(EngineError) {
+        let response = await request("DELETE", "/containers/\(id)?force=1&v=1", timeout: 60)
         if response.status == 404 { return }
         try check(response, what: "remove container \(id.prefix(12))")
     }
 
     /// The last `tail` lines of a container's stdout and stderr, demultiplexed.
-    public func logs(_ id: String, tail: Int = 50) throws(EngineError) -> String {
-        let response = request("GET", "/containers/\(id)/logs?stdout=1&stderr=1&tail=\(tail)", timeout: 10)
+    public func logs(_ id: String, tail: Int = 50) async throws(EngineError) -> String {
+        let response = await request("GET", "/containers/\(id)/logs?stdout=1&stderr=1&tail=\(tail)", timeout: 10)
         try check(response, what: "read the logs of \(id.prefix(12))")
         return Self.demultiplex(response.body)
     }
 
     /// Ids of containers (running or not) that carry `label` (`key` or `key=value`).
-    public func containers(withLabel label: String) throws(EngineError) -> [String] {
+    public func containers(withLabel label: String) async throws(EngineError) -> [String] {
         let filters = "{\"label\":[\"\(label)\"]}"
         let query = "/containers/json?all=1&filters=\(Self.escape(filters))"
-        let rows: [IDRow] = try get(query)
+        let rows: [IDRow] = try await get(query)
         return rows.map(\.id)
     }
 
     /// Removes untagged images that carry `label` (what re-tagging a rebuilt image leaves behind); returns the
     /// bytes reclaimed.
     @discardableResult
-    public func pruneDanglingImages(withLabel label: String) throws(EngineError) -> Int64 {
+    public func pruneDanglingImages(withLabel label: String) async throws(EngineError) -> Int64 {
         let filters = "{\"dangling\":[\"true\"],\"label\":[\"\(label)\"]}"
-        let response = request("POST", "/images/prune?filters=\(Self.escape(filters))", timeout: 120)
+        let response = await request("POST", "/images/prune?filters=\(Self.escape(filters))", timeout: 120)
         try check(response, what: "prune dangling images")
         struct Pruned: Decodable {
             var spaceReclaimed: Int64?
@@ -178,14 +179,14 @@ public actor DockerEngine {
     }
 
     /// Ids of images that carry `label`.
-    public func images(withLabel label: String) throws(EngineError) -> [String] {
+    public func images(withLabel label: String) async throws(EngineError) -> [String] {
         let filters = "{\"label\":[\"\(label)\"]}"
-        let rows: [IDRow] = try get("/images/json?filters=\(Self.escape(filters))")
+        let rows: [IDRow] = try await get("/images/json?filters=\(Self.escape(filters))")
         return rows.map(\.id)
     }
 
     /// Labels of a container listed by `containers(withLabel:)`.
-    public func labels(ofContainer id: String) throws(EngineError) -> [String: String] {
+    public func labels(ofContainer id: String) async throws(EngineError) -> [String: String] {
         struct Config: Decodable {
             var labels: [String: String]?
             enum CodingKeys: String, CodingKey { case labels = "Labels" }
@@ -194,7 +195,7 @@ public actor DockerEngine {
             var config: Config
             enum CodingKeys: String, CodingKey { case config = "Config" }
         }
-        let inspect: Inspect = try get("/containers/\(id)/json")
+        let inspect: Inspect = try await get("/containers/\(id)/json")
         return inspect.config.labels ?? [:]
     }
 
@@ -206,17 +207,17 @@ public actor DockerEngine {
         enum CodingKeys: String, CodingKey { case id = "Id" }
     }
 
-    private func get<T: Decodable>(_ path: String, versioned: Bool = true) throws(EngineError) -> T {
-        let response = request("GET", path, versioned: versioned, timeout: 30)
+    private func get<T: Decodable>(_ path: String, versioned: Bool = true) async throws(EngineError) -> T {
+        let response = await request("GET", path, versioned: versioned, timeout: 30)
         try check(response, what: "GET \(path)")
         return try decode(T.self, response.body, what: path)
     }
 
     private func request(
         _ method: String, _ path: String, body: Data? = nil, versioned: Bool = true, timeout: Double
-    ) -> CurlResponse {
-        let prefix = versioned ? "/v\(apiVersion)" : ""
-        return http.perform(
+    ) async -> CurlResponse {
+        let prefix = versioned ? "/v\(Self.minimumAPIVersion)" : ""
+        return await http.perform(
             method: method, url: "http://localhost\(prefix)\(path)", unixSocket: socketPath,
             headers: body == nil ? [] : ["Content-Type: application/json"], body: body, timeout: timeout)
     }

@@ -11,12 +11,20 @@ public struct EngineEvent: Sendable, Equatable {
     public var time: Double
     /// The exit code for "die" events.
     public var exitCode: Int?
+
+    /// An event; see the properties.
+    public init(containerID: String, action: String, time: Double, exitCode: Int? = nil) {
+        self.containerID = containerID
+        self.action = action
+        self.time = time
+        self.exitCode = exitCode
+    }
 }
 
 /// Follows `GET /events` for the containers of one run (by label) on a thread of its own, with its own curl handle,
 /// and keeps what it saw for the trial loop to read. Events carry the engine's nanosecond timestamps, so `healthy`
 /// and `die` are timed by the engine, not by when we happened to look.
-public final class EngineEventStream: Sendable {
+public final class EngineEventStream: ContainerEventSource {
     private struct State {
         var events: [String: [EngineEvent]] = [:]
         var stopped = false

@@ -7,6 +7,14 @@ public struct EngineVersion: Sendable, Codable, Equatable {
     public var minAPIVersion: String?
     public var kernelVersion: String?
 
+    /// A version; see the properties.
+    public init(version: String, apiVersion: String, minAPIVersion: String? = nil, kernelVersion: String? = nil) {
+        self.version = version
+        self.apiVersion = apiVersion
+        self.minAPIVersion = minAPIVersion
+        self.kernelVersion = kernelVersion
+    }
+
     enum CodingKeys: String, CodingKey {
         case version = "Version"
         case apiVersion = "ApiVersion"
@@ -23,6 +31,19 @@ public struct EngineInfo: Sendable, Codable, Equatable {
     public var cpus: Int
     public var memoryBytes: Int64
     public var serverVersion: String?
+
+    /// Engine facts; see the properties.
+    public init(
+        storageDriver: String, cgroupVersion: String?, cgroupDriver: String?, cpus: Int, memoryBytes: Int64,
+        serverVersion: String? = nil
+    ) {
+        self.storageDriver = storageDriver
+        self.cgroupVersion = cgroupVersion
+        self.cgroupDriver = cgroupDriver
+        self.cpus = cpus
+        self.memoryBytes = memoryBytes
+        self.serverVersion = serverVersion
+    }
 
     enum CodingKeys: String, CodingKey {
         case storageDriver = "Driver"
@@ -41,6 +62,14 @@ public struct ImageInspect: Sendable, Codable, Equatable {
     public var config: ImageConfig?
     public var rootFS: RootFS?
 
+    /// An image; see the properties.
+    public init(id: String, size: Int64, config: ImageConfig? = nil, rootFS: RootFS? = nil) {
+        self.id = id
+        self.size = size
+        self.config = config
+        self.rootFS = rootFS
+    }
+
     enum CodingKeys: String, CodingKey {
         case id = "Id"
         case size = "Size"
@@ -57,6 +86,19 @@ public struct ImageInspect: Sendable, Codable, Equatable {
         public var healthcheck: Healthcheck?
         public var labels: [String: String]?
 
+        /// A configuration; see the properties.
+        public init(
+            user: String? = nil, env: [String]? = nil, cmd: [String]? = nil, entrypoint: [String]? = nil,
+            healthcheck: Healthcheck? = nil, labels: [String: String]? = nil
+        ) {
+            self.user = user
+            self.env = env
+            self.cmd = cmd
+            self.entrypoint = entrypoint
+            self.healthcheck = healthcheck
+            self.labels = labels
+        }
+
         enum CodingKeys: String, CodingKey {
             case user = "User"
             case env = "Env"
@@ -70,6 +112,11 @@ public struct ImageInspect: Sendable, Codable, Equatable {
     /// A HEALTHCHECK as the engine stores it.
     public struct Healthcheck: Sendable, Codable, Equatable {
         public var test: [String]?
+
+        /// A check running `test`.
+        public init(test: [String]?) {
+            self.test = test
+        }
 
         enum CodingKeys: String, CodingKey {
             case test = "Test"
@@ -86,6 +133,11 @@ public struct ImageInspect: Sendable, Codable, Equatable {
     public struct RootFS: Sendable, Codable, Equatable {
         public var layers: [String]?
 
+        /// Layer digests.
+        public init(layers: [String]?) {
+            self.layers = layers
+        }
+
         enum CodingKeys: String, CodingKey {
             case layers = "Layers"
         }
@@ -98,6 +150,13 @@ public struct ImageHistoryItem: Sendable, Codable, Equatable {
     public var createdBy: String
     public var size: Int64
 
+    /// A history row; see the properties.
+    public init(id: String, createdBy: String, size: Int64) {
+        self.id = id
+        self.createdBy = createdBy
+        self.size = size
+    }
+
     enum CodingKeys: String, CodingKey {
         case id = "Id"
         case createdBy = "CreatedBy"
@@ -109,6 +168,12 @@ public struct ImageHistoryItem: Sendable, Codable, Equatable {
 public struct ContainerInspect: Sendable, Codable, Equatable {
     public var id: String
     public var state: State
+
+    /// A container; see the properties.
+    public init(id: String, state: State) {
+        self.id = id
+        self.state = state
+    }
 
     enum CodingKeys: String, CodingKey {
         case id = "Id"
@@ -125,6 +190,21 @@ public struct ContainerInspect: Sendable, Codable, Equatable {
         public var startedAt: String?
         public var finishedAt: String?
         public var health: Health?
+
+        /// A state; see the properties.
+        public init(
+            status: String, running: Bool, exitCode: Int, pid: Int? = nil, oomKilled: Bool? = nil,
+            startedAt: String? = nil, finishedAt: String? = nil, health: Health? = nil
+        ) {
+            self.status = status
+            self.running = running
+            self.exitCode = exitCode
+            self.pid = pid
+            self.oomKilled = oomKilled
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.health = health
+        }
 
         enum CodingKeys: String, CodingKey {
             case status = "Status"

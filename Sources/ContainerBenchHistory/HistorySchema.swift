@@ -12,6 +12,7 @@ enum HistorySchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: createVersion2)
+        migrator.registerMigration("v3", migrate: createVersion3)
         return migrator
     }
 
@@ -221,6 +222,19 @@ enum HistorySchema {
                 ) STRICT;
                 CREATE INDEX annotations_by_series ON annotations(service, driver, metric);
                 CREATE INDEX metric_values_by_metric ON metric_values(metric, service, driver);
+                """
+        )
+    }
+
+    /// v3: a failed trial's kind (`TrialFailure.Kind`) as a column to filter on, and the whole failure as JSON, so
+    /// that a failure loads back as the case it was (the `failure` text stays for people and older readers); which
+    /// image each base reference resolved to (`BaseImageUse`, JSON).
+    private static func createVersion3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE trials ADD COLUMN failure_kind TEXT;
+                ALTER TABLE trials ADD COLUMN failure_detail TEXT;
+                ALTER TABLE environments ADD COLUMN base_image_uses TEXT NOT NULL DEFAULT '[]';
                 """
         )
     }

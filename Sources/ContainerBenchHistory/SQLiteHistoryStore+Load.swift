@@ -50,6 +50,7 @@ extension SQLiteHistoryStore {
         let decoder = jsonDecoder()
         let baseImages: String = try row.decode(forColumn: "base_images")
         let lockHashes: String = try row.decode(forColumn: "lock_hashes")
+        let baseImageUses: String = try row.decode(forColumn: "base_image_uses")
         return EnvironmentFingerprint(
             kernel: try row.decode(forColumn: "kernel"), cpuModel: try row.decode(forColumn: "cpu_model"),
             cpuCores: try row.decode(forColumn: "cpu_cores"), memoryBytes: try row.decode(forColumn: "memory_bytes"),
@@ -60,6 +61,7 @@ extension SQLiteHistoryStore {
             buildClient: try row.decode(forColumn: "build_client"),
             harnessVersion: try row.decode(forColumn: "harness_version"),
             baseImages: try decoder.decode([String: String].self, from: Data(baseImages.utf8)),
+            baseImageUses: try decoder.decode([BaseImageUse].self, from: Data(baseImageUses.utf8)),
             lockHashes: try decoder.decode([String: String].self, from: Data(lockHashes.utf8)),
             gitCommit: try row.decode(forColumn: "git_commit"), gitDirty: try row.decode(forColumn: "git_dirty"),
             limits: try row.decode(forColumn: "limits"), indexMode: try row.decode(forColumn: "index_mode")
@@ -170,10 +172,21 @@ extension SQLiteHistoryStore {
             return TrialRecord(
                 service: try row.decode(forColumn: "service"), driver: try row.decode(forColumn: "driver"),
                 index: try row.decode(forColumn: "trial_index"), succeeded: try row.decode(forColumn: "succeeded"),
-                failure: try row.decode(forColumn: "failure"), phases: phases, memory: memory,
+                failure: try failure(of: row), phases: phases, memory: memory,
                 samples: samples[try row.decode(Int64.self, forColumn: "id")] ?? [], load: load,
                 coldCache: try row.decode(forColumn: "cold_cache"))
         }
+    }
+
+    /// A trial's failure: the stored case (schema v3 on), or the text of an older file as an `unknown` case.
+    static func failure(of row: Row) throws -> TrialFailure? {
+        if let detail: String = try row.decode(forColumn: "failure_detail"),
+            let decoded = try? jsonDecoder().decode(TrialFailure.self, from: Data(detail.utf8))
+        {
+            return decoded
+        }
+        let text: String? = try row.decode(forColumn: "failure")
+        return text.map { TrialFailure(.unknown, $0) }
     }
 
     static func loadEvaluation(runID: String, path: String, _ db: Database) throws -> Evaluation? {

@@ -67,19 +67,21 @@ extension SQLiteHistoryStore {
     private static func insert(_ environment: EnvironmentFingerprint, runID: String, _ db: Database) throws {
         let encoder = jsonEncoder()
         let baseImages = String(decoding: try encoder.encode(environment.baseImages), as: UTF8.self)
+        let baseImageUses = String(decoding: try encoder.encode(environment.baseImageUses), as: UTF8.self)
         let lockHashes = String(decoding: try encoder.encode(environment.lockHashes), as: UTF8.self)
         try db.execute(
             sql: """
                 INSERT INTO environments (run_id, kernel, cpu_model, cpu_cores, memory_bytes, engine_version,
                     api_version, storage_driver, cgroup_version, build_client, harness_version, base_images,
-                    lock_hashes, git_commit, git_dirty, limits, index_mode)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    lock_hashes, git_commit, git_dirty, limits, index_mode, base_image_uses)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 runID, environment.kernel, environment.cpuModel, environment.cpuCores, environment.memoryBytes,
                 environment.engineVersion, environment.apiVersion, environment.storageDriver,
                 environment.cgroupVersion, environment.buildClient, environment.harnessVersion, baseImages,
                 lockHashes, environment.gitCommit, environment.gitDirty, environment.limits, environment.indexMode,
+                baseImageUses,
             ]
         )
     }
@@ -130,8 +132,10 @@ extension SQLiteHistoryStore {
         let phases = trial.phases
         let memory = trial.memory
         let load = trial.load
+        let failureDetail = try trial.failure.map { String(decoding: try jsonEncoder().encode($0), as: UTF8.self) }
         let values: [(any DatabaseValueConvertible)?] = [
-            runID, isFloor, position, trial.service, trial.driver, trial.index, trial.succeeded, trial.failure,
+            runID, isFloor, position, trial.service, trial.driver, trial.index, trial.succeeded,
+            trial.failure?.description, trial.failure?.kind.rawValue, failureDetail,
             trial.coldCache, phases.created, phases.started, phases.running, phases.firstTCP, phases.ready,
             phases.healthy, memory?.peakBytes, memory?.workingSetPeakBytes, memory?.rssPeakBytes,
             memory?.sampleCount, memory?.meanIntervalSeconds, load?.requests, load?.failures, load?.concurrency,
@@ -140,7 +144,7 @@ extension SQLiteHistoryStore {
         try db.execute(
             sql: """
                 INSERT INTO trials (run_id, is_floor, position, service, driver, trial_index, succeeded, failure,
-                    cold_cache, created_s, started_s, running_s, first_tcp_s, ready_s, healthy_s,
+                    failure_kind, failure_detail, cold_cache, created_s, started_s, running_s, first_tcp_s, ready_s, healthy_s,
                     memory_peak_bytes, memory_working_set_peak_bytes, memory_rss_peak_bytes, memory_sample_count,
                     memory_mean_interval_s, load_requests, load_failures, load_concurrency, load_seconds,
                     load_latency_p50_s, load_latency_p95_s, load_latency_max_s, load_memory_peak_bytes)

@@ -3,10 +3,29 @@ import ContainerBenchSupport
 import Foundation
 import Synchronization
 
+/// Records containers' memory from their cgroup files on this host (v1 or v2): the sampler of real trials.
+public struct CgroupMemorySampler: MemorySampler {
+    /// The cgroup file system's mount point.
+    public var root: String
+    /// Seconds between samples (25 ms = 40 Hz).
+    public var interval: Double
+
+    /// A sampler of the cgroups under `root`, every `interval` seconds.
+    public init(root: String = "/sys/fs/cgroup", interval: Double = 0.025) {
+        self.root = root
+        self.interval = interval
+    }
+
+    public func start(containerID: String, origin: Double) -> (any MemoryRecording)? {
+        guard let location = CgroupMemoryRecording.locate(containerID: containerID, root: root) else { return nil }
+        return CgroupMemoryRecording(location: location, origin: origin, interval: interval)
+    }
+}
+
 /// Reads a container's memory from its cgroup files (v1 or v2) on a thread of its own, at a fixed interval
 /// (default 25 ms, 40 Hz), from the moment it is started until `stop()`; then reads the kernel's peak counter,
 /// which must happen before the container stops (the directory disappears with it).
-public final class CgroupMemorySampler: Sendable {
+public final class CgroupMemoryRecording: MemoryRecording {
     /// Where a container's memory files are.
     public struct Location: Sendable, Equatable {
         public var directory: String
@@ -48,7 +67,7 @@ public final class CgroupMemorySampler: Sendable {
         let thread = Thread { [box, finished, location, origin, interval] in
             defer { finished.signal() }
             while !box.mutex.withLock({ $0.stopped }) {
-                if let sample = CgroupMemorySampler.read(location, origin: origin) {
+                if let sample = CgroupMemoryRecording.read(location, origin: origin) {
                     box.mutex.withLock { $0.samples.append(sample) }
                 }
                 Thread.sleep(forTimeInterval: interval)
@@ -60,10 +79,12 @@ public final class CgroupMemorySampler: Sendable {
 
     /// Stops sampling and reads the kernel's peak counter (call before the container stops).
     /// - Returns: the summary and the timeline; nil summary when not a single sample was read.
-    public func stop() -> (summary: MemorySummary?, samples: [MemorySample]) {
-        let peak = CgroupMemorySampler.readPeak(location)
+    public func stop() async -> (summary: MemorySummary?, samples: [MemorySample]) {
+        let peak = CgroupMemoryRecording.readPeak(location)
         box.mutex.withLock { $0.stopped = true }
-        _ = finished.wait(timeout: .now() + 2)
+        // The sampling thread ends within one interval; waiting for it is blocking work.
+        let finished = self.finished
+        await runOnBackgroundThread { _ = finished.wait(timeout: .now() + 2) }
         let samples = box.mutex.withLock { $0.samples }
         guard !samples.isEmpty else { return (nil, samples) }
         let sampledPeak = samples.map(\.usageBytes).max() ?? 0

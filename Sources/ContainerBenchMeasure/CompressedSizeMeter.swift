@@ -44,23 +44,17 @@ public struct CompressedSizeMeter: Sendable {
     /// Saves `image` from `engine` and measures it.
     /// - Throws: `EngineError` when the engine cannot save the image, `MeasureError` when the archive cannot be
     ///   read or compressed.
-    public func measure(image: String, engine: DockerEngine) async throws -> CompressedImageSize {
-        // Seconds of blocking I/O and CPU: run them off Swift's cooperative pool (as wide as the cores), so that
-        // probes and other tasks of the process keep their threads meanwhile.
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(with: Result { try self.measureBlocking(image: image, engine: engine) })
-            }
-        }
-    }
-
-    private func measureBlocking(image: String, engine: DockerEngine) throws -> CompressedImageSize {
+    public func measure(image: String, engine: any ContainerEngine) async throws -> CompressedImageSize {
         let started = MonotonicClock.now()
         let suffix = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let archive = workDirectory.appendingPathComponent("containerbench-save-\(suffix).tar")
         defer { try? FileManager.default.removeItem(at: archive) }
-        try engine.saveImage(image, to: archive)
-        var size = try measure(archive: archive)
+        try await engine.saveImage(image, to: archive)
+        // Seconds of blocking I/O and CPU: off Swift's cooperative pool (as wide as the cores), so that probes and
+        // other tasks of the process keep their threads meanwhile.
+        var size = try await runOnBackgroundThread { () throws(MeasureError) -> CompressedImageSize in
+            try measure(archive: archive)
+        }
         size.seconds = MonotonicClock.now() - started
         return size
     }

@@ -2,49 +2,40 @@ import ContainerBenchEngine
 import ContainerBenchSupport
 import Foundation
 
-/// One attempt of the readiness probe.
-public struct ProbeAttempt: Sendable, Equatable {
-    /// When the attempt started (monotonic seconds).
-    public var startedAt: Double
-    /// When the TCP connection was accepted, if it was.
-    public var connectedAt: Double?
-    /// The HTTP status, or nil when no response arrived.
-    public var status: Int?
-    /// When the attempt ended.
-    public var endedAt: Double
-}
-
-/// Asks `http://127.0.0.1:PORT/PATH` whether a service is ready. Only loopback is ever probed.
-/// Owns its curl handle (keep-alive is disabled per attempt by the service closing or by reuse; either is fine).
-public final class HTTPReadinessProbe {
+/// Asks `http://127.0.0.1:PORT/PATH` whether a service is ready. Only loopback is ever probed. Each attempt runs on
+/// the probe's own thread with its own curl handle, and is stamped there, on CLOCK_MONOTONIC.
+public final class HTTPReadinessProbe: ReadinessProbe {
     public let port: Int
     public let path: String
     /// Upper bound of one attempt, so a service that accepts but never answers cannot stall the loop.
     public let attemptTimeout: Double
-    private let curl: CurlEasy
+    private let curl: SerialCurl
 
     /// Makes a probe of 127.0.0.1:`port``path`.
+    /// - Throws: `EngineError` when libcurl cannot be initialised.
     public init(port: Int, path: String, attemptTimeout: Double = 1.0) throws {
         self.port = port
         self.path = path
         self.attemptTimeout = attemptTimeout
-        self.curl = try CurlEasy()
+        self.curl = try SerialCurl(name: "containerbench-probe")
     }
 
     /// The URL probed.
     public var url: String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Makes one attempt.
-    public func attempt() -> ProbeAttempt {
-        let start = MonotonicClock.now()
-        let response = curl.perform(
-            url: url, headers: ["Connection: close"], timeout: attemptTimeout,
-            connectTimeout: min(0.5, attemptTimeout))
-        let end = MonotonicClock.now()
-        let connected = response.connectSeconds.map { start + $0 }
-        let status = response.status > 0 ? response.status : nil
-        return ProbeAttempt(
-            startedAt: start, connectedAt: connected ?? (status != nil ? end : nil), status: status, endedAt: end)
+    public func attempt() async -> ProbeAttempt {
+        let (url, timeout) = (self.url, attemptTimeout)
+        return await curl.withHandle { curl in
+            let start = MonotonicClock.now()
+            let response = curl.perform(
+                url: url, headers: ["Connection: close"], timeout: timeout, connectTimeout: min(0.5, timeout))
+            let end = MonotonicClock.now()
+            let connected = response.connectSeconds.map { start + $0 }
+            let status = response.status > 0 ? response.status : nil
+            return ProbeAttempt(
+                startedAt: start, connectedAt: connected ?? (status != nil ? end : nil), status: status, endedAt: end)
+        }
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice), or nil.
@@ -69,5 +60,24 @@ public final class HTTPReadinessProbe {
             }
         }
         return result == 0
+    }
+}
+
+/// Makes `HTTPReadinessProbe`s: the probes of real trials.
+public struct HTTPReadinessProbes: ReadinessProbeFactory {
+    /// Upper bound of one attempt.
+    public var attemptTimeout: Double
+
+    /// Probes whose attempts last at most `attemptTimeout` seconds.
+    public init(attemptTimeout: Double = 1.0) {
+        self.attemptTimeout = attemptTimeout
+    }
+
+    public func makeProbe(port: Int, path: String) throws -> any ReadinessProbe {
+        try HTTPReadinessProbe(port: port, path: path, attemptTimeout: attemptTimeout)
+    }
+
+    public func portIsTaken(_ port: Int) -> Bool {
+        HTTPReadinessProbe.portAnswers(port)
     }
 }

@@ -22,7 +22,12 @@ public struct LoadGenerator: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs the load to completion (blocking the calling thread) and returns what it measured.
+    /// Runs the load to completion on a background thread (its poll loop blocks) and returns what it measured.
+    public func measure() async -> LoadResult {
+        await runOnBackgroundThread { run() }
+    }
+
+    /// Runs the load to completion, blocking the calling thread, and returns what it measured.
     public func run() -> LoadResult {
         let url = "http://127.0.0.1:\(port)\(spec.path)"
         let start = MonotonicClock.now()

@@ -34,54 +34,79 @@ public struct TrialTarget: Sendable {
     }
 }
 
+/// The instruments a trial is measured with: how readiness is probed, how memory is read, which clock times it.
+/// Real ones by default; the test-support target has scripted ones that drive the same runner without an engine.
+public struct MeasuringInstruments: Sendable {
+    public var probes: any ReadinessProbeFactory
+    public var sampler: any MemorySampler
+    public var clock: any MeasurementClock
+
+    /// Instruments; the defaults are the real ones (HTTP probe on 127.0.0.1, cgroup files, CLOCK_MONOTONIC).
+    public init(
+        probes: any ReadinessProbeFactory = HTTPReadinessProbes(),
+        sampler: any MemorySampler = CgroupMemorySampler(),
+        clock: any MeasurementClock = MonotonicMeasurementClock()
+    ) {
+        self.probes = probes
+        self.sampler = sampler
+        self.clock = clock
+    }
+}
+
 /// Runs one startup trial: create → start → probe until ready → sample memory through the window → remove.
 /// The container is removed whatever happens, and a failing trial is a result with its reason, not a throw.
 public struct StartupTrialRunner: Sendable {
-    public var engine: DockerEngine
-    public var events: EngineEventStream?
+    public var engine: any ContainerEngine
+    public var events: (any ContainerEventSource)?
+    public var instruments: MeasuringInstruments
     public var runID: String
     public var options: TrialOptions
     public var logger: Logger
-    /// Called with the container's id and the trial's origin (the monotonic time of the create call) after the
+    /// Called with the container's id and the trial's origin (the clock's reading at the create call) after the
     /// memory window, before the container is removed: lets ground-truth tests and the harness benchmark read the
     /// container's own logs against the phases. Not called when create or start failed.
     public var beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)?
 
     public init(
-        engine: DockerEngine, events: EngineEventStream?, runID: String, options: TrialOptions, logger: Logger,
+        engine: any ContainerEngine, events: (any ContainerEventSource)?, instruments: MeasuringInstruments = .init(),
+        runID: String, options: TrialOptions, logger: Logger,
         beforeRemove: (@Sendable (_ containerID: String, _ origin: Double) async -> Void)? = nil
     ) {
         self.engine = engine
         self.events = events
+        self.instruments = instruments
         self.runID = runID
         self.options = options
         self.logger = logger
         self.beforeRemove = beforeRemove
     }
 
+    private var clock: any MeasurementClock { instruments.clock }
+
     /// Measures one trial of `target`.
     public func run(_ target: TrialTarget, index: Int) async -> TrialRecord {
         var record = TrialRecord(
             service: target.service, driver: target.driver, index: index, succeeded: false,
             coldCache: options.coldCache)
-        if HTTPReadinessProbe.portAnswers(target.port) {
-            record.failure =
+        if instruments.probes.portIsTaken(target.port) {
+            record.failure = TrialFailure(
+                .portInUse,
                 "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
-                + "that process, not \(target.service). Stop it or change the service's port."
+                    + "that process, not \(target.service). Stop it or change the service's port.")
             return record
         }
         if options.coldCache {
             // Recorded only when the kernel accepted the drop: a trial is never labelled cold on a guess.
-            record.coldCache = Self.dropPageCache()
+            record.coldCache = await runOnBackgroundThread { Self.dropPageCache() }
             if !record.coldCache {
                 logger.warning("--cold-cache: could not write /proc/sys/vm/drop_caches (root needed); trial is warm")
             }
         }
-        let probe: HTTPReadinessProbe
+        let probe: any ReadinessProbe
         do {
-            probe = try HTTPReadinessProbe(port: target.port, path: target.health.path)
+            probe = try instruments.probes.makeProbe(port: target.port, path: target.health.path)
         } catch {
-            record.failure = "could not make the readiness probe: \(error)"
+            record.failure = TrialFailure(.probeUnavailable, "could not make the readiness probe: \(error)")
             return record
         }
         let spec = ContainerSpec(
@@ -93,28 +118,26 @@ public struct StartupTrialRunner: Sendable {
             ],
             memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
             healthInterval: options.healthInterval.map { Int64($0 * 1_000_000_000) })
-        let origin = MonotonicClock.now()
+        let origin = clock.now()
         let id: String
         do {
             id = try await engine.createContainer(spec)
         } catch {
-            record.failure = "create failed: \(error)"
+            record.failure = TrialFailure(.createFailed, "create failed: \(error)")
             return record
         }
-        record.phases.created = MonotonicClock.now() - origin
+        record.phases.created = clock.now() - origin
         // From here every path ends in removeContainer: the loops below return on cancellation, never throw.
-        var sampler: CgroupMemorySampler?
         do {
             try await engine.startContainer(id)
         } catch {
-            record.failure = "start failed: \(error)"
+            record.failure = TrialFailure(.startFailed, "start failed: \(error)")
             try? await engine.removeContainer(id)
             return record
         }
-        record.phases.started = MonotonicClock.now() - origin
-        if let location = CgroupMemorySampler.locate(containerID: id) {
-            sampler = CgroupMemorySampler(location: location, origin: origin, interval: options.sampleInterval)
-        } else {
+        record.phases.started = clock.now() - origin
+        let recording = instruments.sampler.start(containerID: id, origin: origin)
+        if recording == nil {
             logger.warning("no cgroup memory files found for the container; memory not sampled")
         }
         var probeAttempts = 0
@@ -123,35 +146,37 @@ public struct StartupTrialRunner: Sendable {
         if outcome, let inspect = try? await engine.inspectContainer(id),
             let startedAt = inspect.state.startedAt.flatMap(MonotonicClock.parseEngineDate)
         {
-            record.phases.running = MonotonicClock.monotonic(fromWall: startedAt) - origin
+            record.phases.running = clock.reading(ofWallDate: startedAt) - origin
         }
         if outcome {
             let readyAt = origin + (record.phases.ready ?? 0)
             if let load = target.load {
-                let loadStart = MonotonicClock.now() - origin
-                var result = LoadGenerator(port: target.port, spec: load).run()
-                let loadEnd = MonotonicClock.now() - origin
-                result.memoryPeakBytes = sampler?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
+                let loadStart = clock.now() - origin
+                var result = await LoadGenerator(port: target.port, spec: load).measure()
+                let loadEnd = clock.now() - origin
+                result.memoryPeakBytes = recording?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
                     .map(\.workingSetBytes).max()
                 record.load = result
             }
             // Keep sampling through the window; watch for `healthy` and for the service dying meanwhile.
             let windowEnd = readyAt + target.memoryWindow
-            while MonotonicClock.now() < windowEnd && !Task.isCancelled {
+            while clock.now() < windowEnd && !Task.isCancelled {
                 let seen = seenEvents(id)
                 if let died = seen.death {
-                    record.failure = await failureText("exited with code \(died.exitCode ?? -1) after ready", id)
+                    record.failure = await failure(
+                        .exited, "exited with code \(died.exitCode ?? -1) after ready", .afterReady, id,
+                        exitCode: died.exitCode)
                     break
                 }
                 // The image's HEALTHCHECK failing after ready is a failed trial too.
                 if seen.unhealthy != nil {
-                    record.failure = await failureText("turned unhealthy after ready", id)
+                    record.failure = await failure(.unhealthy, "turned unhealthy after ready", .afterReady, id)
                     break
                 }
                 if record.phases.healthy == nil, let healthy = seen.healthy {
                     record.phases.healthy = healthy.time - origin
                 }
-                try? await Task.sleep(for: .milliseconds(20))
+                await clock.sleep(seconds: 0.02)
             }
             // A zero-length window never entered the loop: `healthy` may still have been reported already.
             if record.phases.healthy == nil, let healthy = seenEvents(id).healthy {
@@ -160,8 +185,8 @@ public struct StartupTrialRunner: Sendable {
             if record.failure == nil { record.succeeded = true }
         }
         if let beforeRemove { await beforeRemove(id, origin) }
-        if let sampler {
-            let (summary, samples) = sampler.stop()
+        if let recording {
+            let (summary, samples) = await recording.stop()
             record.memory = summary
             record.samples = samples
         }
@@ -190,24 +215,26 @@ public struct StartupTrialRunner: Sendable {
 
     /// Probes until ready, the container dies or turns unhealthy, or the timeout passes.
     private func waitUntilReady(
-        containerID id: String, probe: HTTPReadinessProbe, target: TrialTarget, origin: Double,
+        containerID id: String, probe: any ReadinessProbe, target: TrialTarget, origin: Double,
         record: inout TrialRecord, attempts: inout Int
     ) async -> Bool {
         let deadline = origin + target.readyTimeout
-        var lastInspect = MonotonicClock.now()
+        var lastInspect = clock.now()
         var lastStatus: Int?
         while !Task.isCancelled {
             // One look at the event stream per attempt (one lock, one copy), not one per question.
             let seen = seenEvents(id)
             if let died = seen.death {
-                record.failure = await failureText("exited with code \(died.exitCode ?? -1) before ready", id)
+                record.failure = await failure(
+                    .exited, "exited with code \(died.exitCode ?? -1) before ready", .beforeReady, id,
+                    exitCode: died.exitCode)
                 return false
             }
             if seen.unhealthy != nil {
-                record.failure = await failureText("turned unhealthy before ready", id)
+                record.failure = await failure(.unhealthy, "turned unhealthy before ready", .beforeReady, id)
                 return false
             }
-            let attempt = probe.attempt()
+            let attempt = await probe.attempt()
             attempts += 1
             if record.phases.firstTCP == nil, let connected = attempt.connectedAt {
                 record.phases.firstTCP = connected - origin
@@ -219,27 +246,26 @@ public struct StartupTrialRunner: Sendable {
                     return true
                 }
             }
-            let now = MonotonicClock.now()
+            let now = clock.now()
             if now >= deadline {
                 let seen = lastStatus.map { "last answer HTTP \($0)" } ?? "no HTTP answer"
-                record.failure = await failureText(
-                    "not ready within \(target.readyTimeout) s on \(probe.url) (\(seen))", id)
+                record.failure = await failure(
+                    .notReady, "not ready within \(target.readyTimeout) s on \(probe.url) (\(seen))", .beforeReady, id)
                 return false
             }
             // Without the event stream, ask the engine directly (every 100 ms) whether the container still runs.
             if events?.isConnected != true, now - lastInspect > 0.1 {
                 lastInspect = now
                 if let inspect = try? await engine.inspectContainer(id), !inspect.state.running {
-                    record.failure = await failureText(
-                        "exited with code \(inspect.state.exitCode) before ready", id)
+                    record.failure = await failure(
+                        .exited, "exited with code \(inspect.state.exitCode) before ready", .beforeReady, id,
+                        exitCode: inspect.state.exitCode)
                     return false
                 }
             }
-            let next = attempt.startedAt + options.probeInterval
-            let wait = next - MonotonicClock.now()
-            if wait > 0 { try? await Task.sleep(for: .microseconds(Int(wait * 1_000_000))) }
+            await clock.sleep(seconds: attempt.startedAt + options.probeInterval - clock.now())
         }
-        record.failure = "interrupted"
+        record.failure = TrialFailure(.interrupted, "interrupted")
         return false
     }
 
@@ -260,10 +286,12 @@ public struct StartupTrialRunner: Sendable {
         SeenEvents(events?.events(for: id) ?? [])
     }
 
-    private func failureText(_ reason: String, _ id: String) async -> String {
+    /// A failure with the container's last 50 log lines.
+    private func failure(
+        _ kind: TrialFailure.Kind, _ message: String, _ phase: TrialFailure.Phase, _ id: String, exitCode: Int? = nil
+    ) async -> TrialFailure {
         let logs = (try? await engine.logs(id, tail: 50)) ?? "(logs unavailable)"
-        let trimmed = logs.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? reason : "\(reason); last log lines:\n\(trimmed)"
+        return TrialFailure(kind, message, phase: phase, exitCode: exitCode, logs: logs)
     }
 
     /// Seconds with nine decimals (nanoseconds), or "-".
@@ -271,7 +299,7 @@ public struct StartupTrialRunner: Sendable {
         seconds.map { String(format: "%.9f", $0) } ?? "-"
     }
 
-    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only).
+    /// Writes back dirty pages and drops the page cache, dentries and inodes (root only; blocking).
     /// - Returns: whether the kernel accepted the request.
     @discardableResult
     package static func dropPageCache() -> Bool {

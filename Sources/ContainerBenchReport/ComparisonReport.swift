@@ -60,7 +60,7 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
 
     /// `regression` when a finding is an unacknowledged regression, `pass` otherwise.
     public static func status(of findings: [RegressionFinding]) -> ExitStatus {
-        findings.contains { $0.change == .regression && !$0.acknowledged } ? .regression : .pass
+        findings.contains(where: \.isAlert) ? .regression : .pass
     }
 
     /// The exit status the verdict stands for.

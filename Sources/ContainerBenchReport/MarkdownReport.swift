@@ -141,7 +141,7 @@ public struct MarkdownReport: Sendable {
             }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
-        let regressions = evaluation.regressions.filter { $0.change == .regression && !$0.acknowledged }.count
+        let regressions = evaluation.regressions.filter(\.isAlert).count
         return "**Budgets:** \(counts(evaluation.budgets.map(\.outcome))). "
             + "**Ratios:** \(counts(evaluation.ratios.map(\.outcome))). "
             + "**Policy:** \(counts(evaluation.policy.map(\.outcome))). "

@@ -82,7 +82,7 @@ public struct ReportDigest: Sendable, Equatable {
                 failures.append(
                     Failure(
                         kind: kind, subject: "\(trial.service)/\(trial.driver) \(kind) \(trial.index + 1)",
-                        detail: trial.failure ?? "the trial failed without a recorded reason", log: nil))
+                        detail: trial.failure?.description ?? "the trial failed without a recorded reason", log: nil))
             }
         }
         for error in record.errors {

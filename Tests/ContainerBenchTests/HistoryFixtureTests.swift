@@ -24,7 +24,9 @@ enum HistoryFixtures {
     static func richRun(
         id: String = "20261129T013000Z-0000abcd", startedAt: Date = date(1_764_379_800.123),
         status: RunStatus = .completed, label: String? = "nightly", environment: EnvironmentFingerprint = environment(),
-        startupOffset: Double = 0
+        startupOffset: Double = 0,
+        failure: TrialFailure = TrialFailure(
+            .exited, "exit code 1", phase: .beforeReady, exitCode: 1, logs: "Traceback: ModuleNotFoundError")
     ) -> RunRecord {
         var trials: [TrialRecord] = []
         for driver in ["uv", "pip"] {
@@ -55,7 +57,7 @@ enum HistoryFixtures {
         trials.append(
             TrialRecord(
                 service: "fastapi", driver: "pip", index: 3, succeeded: false,
-                failure: "exit code 1\nTraceback: ModuleNotFoundError", phases: StartupPhases(created: 0.03)))
+                failure: failure, phases: StartupPhases(created: 0.03)))
         return RunRecord(
             id: id, startedAt: startedAt, finishedAt: startedAt.addingTimeInterval(612.5), status: status,
             label: label, suite: "benchmarks/suite.yaml", environment: environment,
@@ -149,7 +151,10 @@ enum HistoryFixtures {
 
     /// The id and fixed clock of the run stored in `Fixtures/history-v1.sqlite`.
     static let v1RunID = "20261101T000000Z-00v1f1x7"
-    static let v1Run = richRun(id: v1RunID, startedAt: date(1_761_955_200.5))
+    /// The run as a schema v1 file holds it: its failure was text only, so it loads as an `unknown` case.
+    static let v1Run = richRun(
+        id: v1RunID, startedAt: date(1_761_955_200.5),
+        failure: TrialFailure(.unknown, "exit code 1\nTraceback: ModuleNotFoundError"))
 }
 
 /// Makes `Fixtures/history-v1.sqlite`: a history at schema v1 holding `HistoryFixtures.v1Run`.

@@ -7,7 +7,7 @@ import Testing
 struct ReadinessProbeTests {
     /// A server that starts listening 300 ms from now: the probe sees refusals first, then the answer, and its
     /// first accepted connection lands within a few probe intervals of the server's own listen().
-    @Test func detectsAServerThatBecomesReadyLater() throws {
+    @Test func detectsAServerThatBecomesReadyLater() async throws {
         let server = try LocalHTTPServer(listenDelay: 0.3)
         defer { server.stop() }
         let probe = try HTTPReadinessProbe(port: server.port, path: "/health")
@@ -16,10 +16,10 @@ struct ReadinessProbeTests {
         var readyAt: Double?
         var refused = 0
         while MonotonicClock.now() - start < 5, readyAt == nil {
-            let attempt = probe.attempt()
+            let attempt = await probe.attempt()
             if firstConnect == nil { firstConnect = attempt.connectedAt }
             if attempt.status == 200 { readyAt = attempt.endedAt } else if attempt.connectedAt == nil { refused += 1 }
-            Thread.sleep(forTimeInterval: 0.005)
+            try await Task.sleep(for: .milliseconds(5))
         }
         let listening = try #require(server.listeningAt)
         let ready = try #require(readyAt)
@@ -29,7 +29,7 @@ struct ReadinessProbeTests {
         #expect(try #require(firstConnect) >= listening - 0.001)
     }
 
-    @Test func statusOtherThanAcceptedIsNotReady() throws {
+    @Test func statusOtherThanAcceptedIsNotReady() async throws {
         let server = try LocalHTTPServer(statuses: [503, 503, 200])
         defer { server.stop() }
         #expect(server.waitUntilListening())
@@ -37,7 +37,7 @@ struct ReadinessProbeTests {
         let health = HealthSpec(path: "/h", status: 200)
         var answers: [Int] = []
         for _ in 0..<3 {
-            if let status = probe.attempt().status { answers.append(status) }
+            if let status = await probe.attempt().status { answers.append(status) }
         }
         #expect(answers == [503, 503, 200])
         #expect(answers.map(health.accepts) == [false, false, true])
@@ -55,11 +55,12 @@ struct ReadinessProbeTests {
 
 @Suite("Load generator")
 struct LoadGeneratorTests {
-    @Test func sendsTheRequestedNumberAtTheRequestedConcurrency() throws {
+    @Test func sendsTheRequestedNumberAtTheRequestedConcurrency() async throws {
         let server = try LocalHTTPServer()
         defer { server.stop() }
         #expect(server.waitUntilListening())
-        let result = LoadGenerator(port: server.port, spec: LoadSpec(path: "/work", requests: 60, concurrency: 4)).run()
+        let result = await LoadGenerator(port: server.port, spec: LoadSpec(path: "/work", requests: 60, concurrency: 4))
+            .measure()
         #expect(result.requests == 60)
         #expect(result.failures == 0)
         #expect(server.requests == 60, "exactly the requested count reaches the server")
@@ -67,11 +68,12 @@ struct LoadGeneratorTests {
             result.latencyP50 > 0 && result.latencyP50 <= result.latencyP95 && result.latencyP95 <= result.latencyMax)
     }
 
-    @Test func failedRequestsAreCountedNotHidden() throws {
+    @Test func failedRequestsAreCountedNotHidden() async throws {
         let server = try LocalHTTPServer(statuses: [500])
         defer { server.stop() }
         #expect(server.waitUntilListening())
-        let result = LoadGenerator(port: server.port, spec: LoadSpec(path: "/", requests: 10, concurrency: 3)).run()
+        let result = await LoadGenerator(port: server.port, spec: LoadSpec(path: "/", requests: 10, concurrency: 3))
+            .measure()
         #expect(result.failures == 10)
     }
 }

@@ -39,8 +39,7 @@ struct RegressionConfirmationTests {
                 ServiceSpec(name: "etl", context: "/e", drivers: drivers, port: 3, health: health),
             ])
         let plan = RunPlan(suite: suite, trials: 7, label: "nightly", measureFloor: false)
-        let restricted = RegressionConfirmation.restrict(
-            plan,
+        let restricted = plan.restricted(
             to: [ServiceDriver(service: "web", driver: "pip"), ServiceDriver(service: "etl", driver: "uv")])
         #expect(restricted.suite.services.map(\.name) == ["web", "etl"])
         #expect(restricted.suite.services.map { $0.drivers.map(\.name) } == [["pip"], ["uv"]])

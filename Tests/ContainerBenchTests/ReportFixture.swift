@@ -20,7 +20,7 @@ enum ReportFixture {
             if index == failedIndex {
                 return TrialRecord(
                     service: service, driver: driver, index: index, succeeded: false,
-                    failure: "not ready after 60 s; last log: uvicorn <error> & \"boom\"",
+                    failure: TrialFailure(.notReady, "not ready after 60 s; last log: uvicorn <error> & \"boom\""),
                     phases: StartupPhases(created: 0.05, started: 0.31))
             }
             let peak = Int64(180_000_000 + index * 2_000_000 + (driver == "pip" ? 25_000_000 : 0))

@@ -64,7 +64,9 @@ import Testing
 
     @Test func missingWhenEveryTrialFailed() {
         let failed = (0..<3).map {
-            TrialRecord(service: "broken", driver: "pip", index: $0, succeeded: false, failure: "exit code 1")
+            TrialRecord(
+                service: "broken", driver: "pip", index: $0, succeeded: false,
+                failure: TrialFailure(.exited, "exit code 1", phase: .beforeReady, exitCode: 1))
         }
         let record = run(trials: failed + trials("ok", "pip", startup: [2, 2.1, 1.9]))
         let (verdicts, _) = BudgetEvaluator().evaluate(targets: Targets(source: "t", budgets: [startup]), run: record)

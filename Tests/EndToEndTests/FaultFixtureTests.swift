@@ -160,7 +160,7 @@ struct FaultFixture {
         for service in services {
             for driver in drivers {
                 try? await engine.removeImage(
-                    BenchmarkRunner.tag(service: service, driver: driver, scenario: .cold))
+                    ImageTag.of(service: service, driver: driver, scenario: .cold))
             }
         }
     }

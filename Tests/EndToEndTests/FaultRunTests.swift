@@ -122,9 +122,17 @@ struct FaultRunTests {
         #expect(run.status == .failed)
         #expect(run.builds.allSatisfy { $0.succeeded }, "\(run.errors)")
         func failure(_ service: String) -> String {
-            run.trials.first { $0.service == service }?.failure ?? "(no trial)"
+            run.trials.first { $0.service == service }?.failure?.description ?? "(no trial)"
+        }
+        func kind(_ service: String) -> (TrialFailure.Kind, TrialFailure.Phase?)? {
+            run.trials.first { $0.service == service }?.failure.map { ($0.kind, $0.phase) }
         }
         #expect(run.trials.count == 4 && run.trials.allSatisfy { !$0.succeeded })
+        #expect(kind("hostile-exits")?.0 == .exited && kind("hostile-exits")?.1 == .beforeReady)
+        #expect(run.trials.first { $0.service == "hostile-exits" }?.failure?.exitCode == 3)
+        #expect(kind("hostile-never")?.0 == .notReady)
+        #expect(kind("hostile-unhealthy")?.0 == .unhealthy)
+        #expect(kind("hostile-port")?.0 == .portInUse)
         #expect(failure("hostile-exits").contains("exited with code 3 before ready"), "\(failure("hostile-exits"))")
         #expect(failure("hostile-exits").contains("FIXTURE_EXITING code=3"), "the log tail is kept")
         #expect(failure("hostile-never").contains("not ready within 2.0 s"), "\(failure("hostile-never"))")

@@ -56,16 +56,16 @@ actor ProofFixture {
         else {
             throw MeasureError("benchmarks/suite.yaml has no fixture service with driver \(driver)")
         }
-        let client = try await BuildKitClient.discover(socketPath: engine.socketPath)
+        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
         let work = try TemporaryDirectory()
         defer { work.remove() }
-        let builder = ImageBuilder(
-            client: client, socketPath: engine.socketPath, baseImageMap: suite.baseImages,
-            workDirectory: URL(fileURLWithPath: work.path), logger: Logger(label: "proof"))
+        let builder = BuildKitImageBuilder(client: client, engine: engine, logger: Logger(label: "proof"))
         // warm: never `builder prune` the shared engine's cache mounts on other engineers' behalf.
         let record = try await builder.build(
-            BuildRequest(service: service, driver: driverSpec, scenario: .warm, tag: tag(driver), runID: "proof"),
-            engine: engine)
+            BuildRequest(
+                service: service, driver: driverSpec, scenario: .warm, tag: tag(driver), runID: "proof",
+                settings: BuildSettings(baseImageMap: suite.baseImages, workDirectory: URL(fileURLWithPath: work.path)))
+        )
         guard record.succeeded else {
             throw MeasureError("the fixture's \(driver) build failed:\n\(record.logTail ?? "")")
         }

@@ -48,7 +48,7 @@ struct GroundTruthMemoryTests {
             engine: engine, image: image, port: ProofFixture.memoryPort, trials: 1, environment: environment,
             memoryWindow: 1.0)
         let record = try #require(observations.first?.record)
-        try #require(record.succeeded, "trial failed: \(record.failure ?? "?")")
+        try #require(record.succeeded, "trial failed: \(record.failure?.description ?? "?")")
         return try #require(record.memory, "no memory summary: cgroup files not found")
     }
 }

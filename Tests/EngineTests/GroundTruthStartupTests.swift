@@ -47,7 +47,8 @@ struct GroundTruthStartupTests {
         var connectLags: [Double] = []
         for observation in observations {
             let phases = observation.record.phases
-            try #require(observation.record.succeeded, "trial failed: \(observation.record.failure ?? "?")")
+            try #require(
+                observation.record.succeeded, "trial failed: \(observation.record.failure?.description ?? "?")")
             let listen = try #require(observation.listen, "no FIXTURE_LISTENING line in the container's logs")
             let firstTCP = try #require(phases.firstTCP) + observation.origin
             let ready = try #require(phases.ready) + observation.origin

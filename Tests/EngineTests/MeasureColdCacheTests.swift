@@ -38,7 +38,7 @@ struct MeasureColdCacheTests {
                 health: HealthSpec(path: "/health"), readyTimeout: 30, memoryWindow: 0,
                 environment: ["FIXTURE_PORT": String(port)]),
             index: 0)
-        #expect(record.succeeded, "\(record.failure ?? "")")
+        #expect(record.succeeded, "\(record.failure?.description ?? "")")
         #expect(record.coldCache)
     }
 

@@ -16,7 +16,7 @@ struct MeasureCompressedSizeTests {
         let work = try TemporaryDirectory()
         defer { work.remove() }
         let archive = URL(fileURLWithPath: work.path).appendingPathComponent("image.tar")
-        let saved = try await ProofFixture.offPool { try engine.saveImage(image, to: archive) }
+        let saved = try await engine.saveImage(image, to: archive)
         let meter = CompressedSizeMeter(workDirectory: URL(fileURLWithPath: work.path))
         let size = try await ProofFixture.offPool { try meter.measure(archive: archive) }
         try #require(!size.layers.isEmpty)

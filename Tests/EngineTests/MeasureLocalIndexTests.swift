@@ -13,13 +13,13 @@ struct MeasureLocalIndexTests {
         let engine = try await ProofFixture.engine()
         let suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         let service = try #require(suite.service(named: "fixture"))
-        let client = try await BuildKitClient.discover(socketPath: engine.socketPath)
+        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
         let work = try TemporaryDirectory()
         defer { work.remove() }
         let cache = URL(fileURLWithPath: work.path).appendingPathComponent("wheels")
         let base = try #require(suite.baseImages["python:3.12-slim-bookworm"])
         try await WheelPrefetcher(
-            client: client, socketPath: engine.socketPath, baseImage: base, logger: Logger(label: "proof")
+            client: client, endpoint: engine.endpoint, baseImage: base, logger: Logger(label: "proof")
         ).fetch(
             requirements: [URL(fileURLWithPath: service.context).appendingPathComponent("requirements.txt")],
             into: cache)
@@ -28,17 +28,15 @@ struct MeasureLocalIndexTests {
 
         let index = try LocalPackageIndex(directory: cache)
         defer { index.stop() }
-        var builder = ImageBuilder(
-            client: client, socketPath: engine.socketPath, baseImageMap: suite.baseImages,
-            workDirectory: URL(fileURLWithPath: work.path), logger: Logger(label: "proof"))
-        builder.localIndex = index.baseURL
+        let builder = BuildKitImageBuilder(client: client, engine: engine, logger: Logger(label: "proof"))
+        let settings = BuildSettings(
+            baseImageMap: suite.baseImages, workDirectory: URL(fileURLWithPath: work.path), localIndex: index.baseURL)
         for driver in service.drivers {
             let before = index.served.values.reduce(0, +)
             let build = try await builder.build(
                 BuildRequest(
                     service: service, driver: driver, scenario: .warm,
-                    tag: "containerbench-proof/fixture:\(driver.name)-local", runID: "proof"),
-                engine: engine)
+                    tag: "containerbench-proof/fixture:\(driver.name)-local", runID: "proof", settings: settings))
             #expect(build.succeeded, "\(driver.name): \(build.logTail ?? "")")
             let served = index.served.values.reduce(0, +) - before
             // The lock mirror names this run's port, so the install step cannot come from an earlier build's cache.

@@ -10,15 +10,21 @@ import Testing
 struct RunPipelineTests {
     @Test func fixtureRunIsMeasuredStoredAndCleanedUp() async throws {
         let engine = try await EngineRequirement.engine()
-        let client = try await BuildKitClient.discover(socketPath: engine.socketPath)
+        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
         var suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         suite.services = suite.services.filter { $0.name == "fixture" }
         suite.services[0].memoryWindow = 1
         suite.services[0].load = LoadSpec(path: "/work", requests: 20, concurrency: 2)
         let plan = RunPlan(suite: suite, scenarios: [.cold, .warm], trials: 2, measureFloor: true)
-        let runner = BenchmarkRunner(engine: engine, client: client, logger: Logger(label: "test"))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteHistoryStore(path: directory.path + "/history.sqlite")
+        let session = RunSession(
+            engine: engine,
+            builder: BuildKitImageBuilder(client: client, engine: engine, logger: Logger(label: "test")),
+            store: store, logger: Logger(label: "test"))
         let runID = RunRecord.makeID()
-        let outcome = await runner.run(plan, runID: runID)
+        let outcome = await session.measure(plan, runID: runID)
         let record = outcome.record
 
         #expect(record.status == .completed, "\(record.errors)")
@@ -44,7 +50,7 @@ struct RunPipelineTests {
         }
         #expect(record.trials.count == 4)
         for trial in record.trials {
-            #expect(trial.succeeded, "\(trial.failure ?? "")")
+            #expect(trial.succeeded, "\(trial.failure?.description ?? "")")
             let phases = trial.phases
             let created = try #require(phases.created)
             let started = try #require(phases.started)
@@ -67,9 +73,6 @@ struct RunPipelineTests {
         let leftovers = try await EngineRequirement.leftovers(engine, runID: runID)
         #expect(leftovers.isEmpty, "containers left behind: \(leftovers)")
 
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteHistoryStore(path: directory.path + "/history.sqlite")
         let evaluation = try RunAnalysis().evaluate(
             record, targets: try TargetsLoader.load(path: Binary.packageRoot.path + "/baselines/targets.yaml"),
             policy: outcome.policy, store: store, baseline: .lastGood(5))
@@ -77,5 +80,19 @@ struct RunPipelineTests {
         let loaded = try #require(try store.run(id: runID))
         #expect(loaded == record)
         #expect(evaluation.budgets.allSatisfy { $0.outcome == .pass }, "\(evaluation.budgets)")
+    }
+}
+
+/// The run session's conformance bodies on dockerd: the same bodies the unit tests run on the in-memory engine.
+@Suite("Run session (engine)", .serialized)
+struct RunSessionEngineTests {
+    @Test("trials alternate A B, B A and nothing is left behind (dockerd)")
+    func interleavedTrials() async throws {
+        try await SessionConformance.interleavedTrialsLeaveNothingBehind(try await SessionRig.docker())
+    }
+
+    @Test("the stages of a run report in order, and the run is stored with its reports (dockerd)")
+    func stagesInOrder() async throws {
+        try await SessionConformance.stagesRunInOrder(try await SessionRig.docker())
     }
 }

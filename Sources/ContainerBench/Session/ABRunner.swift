@@ -91,16 +91,23 @@ public struct ABRequest: Sendable {
 
 /// Measures two Dockerfiles (or one at two git refs) interleaved in one run and judges B against A.
 ///
-/// The variants become the drivers "a" and "b" of a one-service suite, so `BenchmarkRunner` builds both cold and
-/// alternates their trials (A B, then B A), and the run is stored like any other. The comparison is the regression
-/// gate with A's samples as the baseline and B's as the current run.
+/// The variants become the drivers "a" and "b" of a one-service suite, so the run session's stages build both cold
+/// and alternate their trials (A B, then B A), and the run is stored like any other. The comparison is the
+/// regression gate with A's samples as the baseline and B's as the current run.
 public struct ABRunner: Sendable {
-    /// The runner that builds and measures.
-    public var runner: BenchmarkRunner
+    /// The session that builds, measures and stores.
+    public var session: RunSession
 
-    /// An `ab` runner over `runner`.
-    public init(runner: BenchmarkRunner) {
-        self.runner = runner
+    /// An `ab` runner over `session`.
+    public init(session: RunSession) {
+        self.session = session
+    }
+
+    /// What an `ab` run came to.
+    public struct Result: Sendable {
+        public var record: RunRecord
+        public var report: ComparisonReport
+        public var evaluation: Evaluation
     }
 
     /// The driver name of the baseline variant.
@@ -128,9 +135,24 @@ public struct ABRunner: Sendable {
             measureFloor: false, options: request.options)
     }
 
-    /// Builds and measures both variants; never throws for a failing part (the record's status says).
-    public func run(_ request: ABRequest, runID: String = RunRecord.makeID()) async -> RunOutcome {
-        await runner.run(Self.plan(for: request), runID: runID)
+    /// Builds and measures both variants, judges B against A and stores the run with that judgement.
+    /// - Throws: `SessionError` when the run was measured but could not be stored.
+    public func run(_ request: ABRequest, control: RunControl = RunControl()) async throws(SessionError) -> Result {
+        let plan = Self.plan(for: request)
+        let runID = RunRecord.makeID()
+        var record = await control.measuring { [session] in await session.measure(plan, runID: runID) }.record
+        if control.isCancelled { record.status = .interrupted }
+        let report = Self.compare(record, request: request)
+        let evaluation = Evaluation(
+            runID: record.id, regressions: report.findings,
+            baselineDescription: "variant A (\(request.a.source)) against variant B (\(request.b.source))")
+        do {
+            try PersistStage(store: session.store).run([(record, evaluation)])
+        } catch {
+            throw SessionError(
+                .infrastructureError, "the comparison was measured but could not be stored: \(error)")
+        }
+        return Result(record: record, report: report, evaluation: evaluation)
     }
 
     /// B judged against A: the regression gate over the gated metrics, A's samples as the baseline.

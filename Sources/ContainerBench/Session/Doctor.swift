@@ -51,7 +51,7 @@ public enum Doctor {
         }
         if let engine {
             do {
-                let client = try await BuildKitClient.discover(socketPath: engine.socketPath)
+                let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
                 checks.append(Check(name: "BuildKit client", ok: true, required: true, detail: client.description))
             } catch {
                 checks.append(Check(name: "BuildKit client", ok: false, required: true, detail: "\(error)"))

@@ -7,8 +7,10 @@ import Foundation
 /// Collects the environment fingerprint recorded with every run.
 public enum EnvironmentProbe {
     /// Reads the host, the engine and the suite's files.
+    /// - Parameter buildClient: what builds (`ImageBuilder.clientDescription`).
     public static func fingerprint(
-        engine: DockerEngine, client: BuildKitClient?, suite: Suite, options: TrialOptions, indexMode: String = "pypi"
+        engine: any ContainerEngine, buildClient: String, suite: Suite, options: TrialOptions,
+        indexMode: String = "pypi"
     ) async -> EnvironmentFingerprint {
         var fingerprint = EnvironmentFingerprint()
         var name = utsname()
@@ -32,11 +34,16 @@ public enum EnvironmentProbe {
         }
         if let info = try? await engine.info() {
             fingerprint.storageDriver = info.storageDriver
-            fingerprint.cgroupVersion = Int(info.cgroupVersion ?? "1") ?? 1
+            // Never defaulted: an engine that does not say is recorded as 0 (unknown), which keeps its runs apart.
+            fingerprint.cgroupVersion = info.cgroupVersion.flatMap { Int($0) } ?? 0
         }
-        fingerprint.buildClient = client?.description ?? "none"
-        for target in Set(suite.baseImages.values).sorted() {
-            if let image = try? await engine.inspectImage(target) { fingerprint.baseImages[target] = image.id }
+        fingerprint.buildClient = buildClient
+        // What each base the suite maps resolved to: the original when the engine has it, else the stand-in.
+        let resolver = BaseImageResolver(engine: engine, map: suite.baseImages)
+        for reference in suite.baseImages.keys.sorted() {
+            guard let use = await resolver.resolve(reference) else { continue }
+            fingerprint.baseImages[use.image] = use.imageID
+            fingerprint.baseImageUses.append(use)
         }
         for service in suite.services {
             for file in ["uv.lock", "requirements.txt", "pyproject.toml"] {

@@ -1,8 +1,11 @@
 import Foundation
 
+/// Something held for the duration of a measuring run that keeps other runs off the machine.
+public protocol HostLocking: Sendable {}
+
 /// A host-wide lock (flock) held for the duration of a measuring run: two runs at once would spoil each other's
-/// measurements. Reading commands (history, report, plot) never take it.
-public final class HostLock {
+/// measurements. Reading commands (history, report, plot) never take it. Released when the value is released.
+public final class HostLock: HostLocking {
     public let path: String
     private let descriptor: Int32
 

@@ -38,4 +38,21 @@ public struct RunPlan: Sendable {
         self.wheelCache = wheelCache
         self.workDirectory = workDirectory
     }
+
+    /// Every service × driver the plan measures (the suite's, in its order).
+    public var pairs: [(service: ServiceSpec, driver: DriverSpec)] { suite.pairs }
+
+    /// This plan restricted to `pairs`: the same settings, only those services and, within them, those drivers
+    /// (what a confirmation run measures again).
+    public func restricted(to pairs: [ServiceDriver]) -> RunPlan {
+        var restricted = self
+        restricted.suite.services = suite.services.compactMap { service in
+            var service = service
+            service.drivers = service.drivers.filter { driver in
+                pairs.contains(ServiceDriver(service: service.name, driver: driver.name))
+            }
+            return service.drivers.isEmpty ? nil : service
+        }
+        return restricted
+    }
 }

@@ -176,7 +176,7 @@ public struct TrialRecord: Sendable, Codable, Equatable {
     public var index: Int
     public var succeeded: Bool
     /// Why the trial failed: exit code, timeout, unhealthy, with the container's last log lines.
-    public var failure: String?
+    public var failure: TrialFailure?
     public var phases: StartupPhases
     public var memory: MemorySummary?
     /// The memory timeline, seconds since the create call.
@@ -186,7 +186,7 @@ public struct TrialRecord: Sendable, Codable, Equatable {
     public var coldCache: Bool
 
     public init(
-        service: String, driver: String, index: Int, succeeded: Bool, failure: String? = nil,
+        service: String, driver: String, index: Int, succeeded: Bool, failure: TrialFailure? = nil,
         phases: StartupPhases = StartupPhases(), memory: MemorySummary? = nil, samples: [MemorySample] = [],
         load: LoadResult? = nil, coldCache: Bool = false
     ) {
@@ -312,8 +312,10 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
     public var cgroupVersion: Int
     public var buildClient: String
     public var harnessVersion: String
-    /// Base image IDs by name.
+    /// Base image IDs by the name of the image used (the original, or its stand-in).
     public var baseImages: [String: String]
+    /// Which image each mapped base reference resolved to, and whether it was a stand-in.
+    public var baseImageUses: [BaseImageUse]
     /// SHA-256 of each service's lock files, by "service/file".
     public var lockHashes: [String: String]
     /// The suite's git commit and whether the work tree was dirty.
@@ -328,7 +330,8 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         kernel: String = "", cpuModel: String = "", cpuCores: Int = 0, memoryBytes: Int64 = 0,
         engineVersion: String = "", apiVersion: String = "", storageDriver: String = "", cgroupVersion: Int = 0,
         buildClient: String = "", harnessVersion: String = ContainerBenchVersion.current,
-        baseImages: [String: String] = [:], lockHashes: [String: String] = [:], gitCommit: String? = nil,
+        baseImages: [String: String] = [:], baseImageUses: [BaseImageUse] = [], lockHashes: [String: String] = [:],
+        gitCommit: String? = nil,
         gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi"
     ) {
         self.kernel = kernel
@@ -342,6 +345,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         self.buildClient = buildClient
         self.harnessVersion = harnessVersion
         self.baseImages = baseImages
+        self.baseImageUses = baseImageUses
         self.lockHashes = lockHashes
         self.gitCommit = gitCommit
         self.gitDirty = gitDirty

@@ -15,6 +15,12 @@ public struct Suite: Sendable, Codable, Equatable {
         self.baseImages = baseImages
     }
 
+    /// Every service × driver of the suite, services in file order, each service's drivers in its order: the pairs
+    /// a run measures, in the order builds and trials start from.
+    public var pairs: [(service: ServiceSpec, driver: DriverSpec)] {
+        services.flatMap { service in service.drivers.map { (service: service, driver: $0) } }
+    }
+
     /// The service named `name`, if the suite has one.
     public func service(named name: String) -> ServiceSpec? {
         services.first { $0.name == name }

@@ -38,7 +38,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable, CustomStringConvertible {
             evaluation.budgets.map(\.outcome) + evaluation.ratios.map(\.outcome) + evaluation.policy.map(\.outcome)
         if budgetOutcomes.contains(.fail) { return .budgetBreached }
         if budgetOutcomes.contains(.missing) { return .infrastructureError }
-        if evaluation.regressions.contains(where: { $0.change == .regression && !$0.acknowledged }) {
+        if evaluation.regressions.contains(where: \.isAlert) {
             return .regression
         }
         if strict

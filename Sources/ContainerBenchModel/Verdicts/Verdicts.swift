@@ -112,6 +112,10 @@ public struct RegressionFinding: Sendable, Codable, Equatable {
     public var baselineN: Int
     public var currentN: Int
 
+    /// Whether this finding alerts: a regression nobody acknowledged. The one definition of an alert, used by the
+    /// verdict, the confirmation and every report.
+    public var isAlert: Bool { change == .regression && !acknowledged }
+
     public init(
         service: String, driver: String, metric: Metric, baselineMedian: Double, currentMedian: Double,
         ratio: Double, ratioCILow: Double? = nil, ratioCIHigh: Double? = nil, pValue: Double? = nil,

@@ -91,41 +91,22 @@ struct ABCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("\(error)", .usageError)
         }
-        let store = try CLI.openHistory(global.history)
-        let lock: HostLock
-        do {
-            lock = try HostLock()
-        } catch {
-            throw CLI.fail("\(error)", .infrastructureError)
-        }
-        defer { withExtendedLifetime(lock) {} }
-        let engine = try await CLI.connectEngine()
-        let client: BuildKitClient
-        do {
-            client = try await BuildKitClient.discover(socketPath: engine.socketPath)
-        } catch {
-            throw CLI.fail("\(error)", .infrastructureError)
-        }
         let printer = ProgressPrinter(quiet: global.quiet || json, terminal: CLI.stdoutIsTerminal)
-        let runner = ABRunner(
-            runner: BenchmarkRunner(engine: engine, client: client, logger: logger, progress: { printer($0) }))
-        let task = Task { await runner.run(request) }
-        let trap = SignalTrap { signal in
-            CLI.error("signal \(signal): stopping after the current step; containers are being removed")
-            task.cancel()
-        }
-        var record = await task.value.record
-        if trap.received != nil { record.status = .interrupted }
-
-        let report = ABRunner.compare(record, request: request)
-        let evaluation = Evaluation(
-            runID: record.id, regressions: report.findings,
-            baselineDescription: "variant A (\(request.a.source)) against variant B (\(request.b.source))")
+        let outcome: ABRunner.Result
         do {
-            try store.save(record, evaluation: evaluation)
+            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let runner = ABRunner(session: opened.runSession(logger: logger, progress: { printer($0) }))
+            let control = RunControl()
+            let trap = SignalTrap { signal in
+                CLI.error("signal \(signal): stopping after the current step; containers are being removed")
+                control.cancel()
+            }
+            defer { withExtendedLifetime((opened.lock, trap)) {} }
+            outcome = try await runner.run(request, control: control)
         } catch {
-            throw CLI.fail("the comparison was measured but could not be stored: \(error)", .infrastructureError)
+            throw CLI.fail(error.message, error.status)
         }
+        let (record, report) = (outcome.record, outcome.report)
         if json {
             print(try HistoryInputs.guarded { try report.renderJSON() }, terminator: "")
         } else {

@@ -31,7 +31,7 @@ struct BootstrapCommand: AsyncParsableCommand {
         }
         let engine = try await CLI.connectEngine()
         do {
-            let client = try await BuildKitClient.discover(socketPath: engine.socketPath)
+            let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
             let bootstrapper = BaseImageBootstrapper(engine: engine, client: client, logger: logger, pull: pull)
             for outcome in try await bootstrapper.run(baseImages: loaded.baseImages) where !global.quiet {
                 print(outcome)

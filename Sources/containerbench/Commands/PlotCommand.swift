@@ -65,7 +65,7 @@ struct PlotCommand: AsyncParsableCommand {
         for pair in pairs {
             for metric in chosen {
                 let series = try HistoryInputs.guarded {
-                    try RunArtifacts.trendSeries(
+                    try ArtifactStage.trendSeries(
                         store: store, service: pair.service, driver: pair.driver, metric: metric,
                         targets: loadedTargets, limit: limit, since: since)
                 }

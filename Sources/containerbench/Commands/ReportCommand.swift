@@ -54,7 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
         var plots: [ReportPlot] = []
         if let output, format == .markdown || format == .html {
             let directory = URL(fileURLWithPath: output).deletingLastPathComponent()
-            let rendered = await RunArtifacts(logger: global.makeLogger()).plots(
+            let rendered = await ArtifactStage(logger: global.makeLogger()).plots(
                 for: record, store: store, targets: loadedTargets, directory: directory)
             plots = rendered.compactMap { try? ReportPlot(rendered: $0, reportDirectory: directory) }
         }
@@ -65,7 +65,7 @@ struct ReportCommand: AsyncParsableCommand {
             return
         }
         do {
-            try RunArtifacts.write(text, to: URL(fileURLWithPath: output))
+            try ArtifactStage.write(text, to: URL(fileURLWithPath: output))
         } catch {
             throw CLI.fail("cannot write the report to \(output): \(error)", .infrastructureError)
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ContainerBench
 import Foundation
-import Synchronization
 
 extension PackageIndexMode: ExpressibleByArgument {}
 
@@ -54,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     var label: String?
 
     @Option(help: "Regression baseline: none, last, last:N, run:ID, or a baseline name.")
-    var baseline: String = "last"
+    var baseline: BaselineSelection = .lastGood(5)
 
     @Flag(help: "Inconclusive budgets and gates fail the run (exit 3).")
     var strict = false
@@ -71,13 +70,13 @@ struct RunCommand: AsyncParsableCommand {
             then runs that often inside the starting container and perturbs startup and memory. Default: the \
             image's own interval.
             """)
-    var healthInterval: String?
+    var healthInterval: DurationArgument?
 
-    @Option(help: "Container memory limit (e.g. 2GB).")
-    var memoryLimit: String?
+    @Option(help: "Container memory limit (e.g. 2GB), from 6MB to 16TiB.")
+    var memoryLimit: ByteSizeArgument?
 
-    @Option(help: "Container CPU limit (e.g. 1.5).")
-    var cpus: Double?
+    @Option(help: "Container CPU limit (e.g. 1.5), from 0.01 to 1024.")
+    var cpus: CPUCountArgument?
 
     @Flag(
         inversion: .prefixedNo,
@@ -139,179 +138,62 @@ struct RunCommand: AsyncParsableCommand {
         if scenarios.isEmpty || scenarios.first != .cold && scenarios.contains(.cold) {
             throw ValidationError("--scenarios must start with cold when it includes it (cold empties the caches)")
         }
-        if let healthInterval, (Quantity.seconds(healthInterval) ?? 0) < 0.001 {
-            throw ValidationError("--health-interval '\(healthInterval)' is not a duration such as 100ms or 1s")
-        }
-        if let memoryLimit, Quantity.bytes(memoryLimit) == nil {
-            throw ValidationError("--memory-limit '\(memoryLimit)' is not a size such as 2GB")
-        }
+        try healthInterval?.check("--health-interval", within: 0.001...3600)
+        try memoryLimit?.check("--memory-limit", within: 6_000_000...(16 << 40))
+        try cpus?.check("--cpus", within: 0.01...1024)
     }
 
     func run() async throws {
         let logger = global.makeLogger()
         // Inputs first: a bad file is a usage error before anything runs.
-        let plan: RunPlan
-        let loadedTargets: Targets?
+        let request: RunRequest
         do {
-            plan = try makePlan()
-            loadedTargets = targets == "none" ? nil : try TargetsLoader.load(path: targets)
+            request = RunRequest(
+                plan: try planStage().run(),
+                targets: targets == "none" ? nil : try TargetsLoader.load(path: targets), baseline: baseline,
+                confirm: confirm, strict: strict, resultsDirectory: URL(fileURLWithPath: resultsDir),
+                extraReports: [(ReportFormat.markdown, markdown), (.junit, junit), (.json, json), (.html, html)]
+                    .compactMap { format, path in path.map { (format, URL(fileURLWithPath: $0)) } })
         } catch {
             throw CLI.fail("\(error)", CLI.status(for: error))
         }
-        // The engine before the history: without an engine nothing is measured, so no history file is created.
-        let engine = try await CLI.connectEngine()
-        let store = try CLI.openHistory(global.history)
-        let lock: HostLock
-        do {
-            lock = try HostLock()
-        } catch {
-            throw CLI.fail("\(error)", .infrastructureError)
-        }
-        defer { withExtendedLifetime(lock) {} }
-        let client: BuildKitClient
-        do {
-            client = try await BuildKitClient.discover(socketPath: engine.socketPath)
-        } catch {
-            throw CLI.fail("\(error)", .infrastructureError)
-        }
-
         let printer = ProgressPrinter(quiet: global.quiet, terminal: CLI.stdoutIsTerminal)
-        let runner = BenchmarkRunner(engine: engine, client: client, logger: logger, progress: { printer($0) })
-        let runID = RunRecord.makeID()
-        let tasks = RunningTasks()
-        let task = Task { await runner.run(plan, runID: runID) }
-        tasks.set(task)
-        let trap = SignalTrap { signal in
-            CLI.error("signal \(signal): stopping after the current step; containers are being removed")
-            tasks.cancel()
-        }
-        let outcome = await task.value
-        var record = outcome.record
-        if trap.received != nil { record.status = .interrupted }
-
-        var evaluation: Evaluation
+        let result: RunResult
         do {
-            evaluation = try RunAnalysis().evaluate(
-                record, targets: loadedTargets, policy: outcome.policy, store: store,
-                baseline: BaselineSelection(parsing: baseline))
+            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let session = opened.runSession(logger: logger, progress: { printer($0) })
+            let control = RunControl()
+            let trap = SignalTrap { signal in
+                CLI.error("signal \(signal): stopping after the current step; containers are being removed")
+                control.cancel()
+            }
+            defer { withExtendedLifetime((opened.lock, trap)) {} }
+            result = try await session.run(request, control: control)
         } catch {
-            CLI.error("regression gate skipped: \(error)")
-            evaluation = RunAnalysis().evaluate(
-                record, targets: loadedTargets, policy: outcome.policy, baseline: nil)
-            record.errors.append("regression gate: \(error)")
+            throw CLI.fail(error.message, error.status)
         }
-        var confirmation: (record: RunRecord, evaluation: Evaluation)?
-        let alerted = RegressionConfirmation.alertedPairs(evaluation)
-        if confirm, !alerted.isEmpty, trap.received == nil {
-            if !global.quiet {
-                let pairs = alerted.map(\.description).joined(separator: ", ")
-                print("confirming the regression of \(pairs): measuring again")
-            }
-            let confirmID = RunRecord.makeID()
-            let confirmTask = Task {
-                await runner.run(RegressionConfirmation.restrict(plan, to: alerted), runID: confirmID)
-            }
-            tasks.set(confirmTask)
-            let confirmOutcome = await confirmTask.value
-            var confirmRecord = confirmOutcome.record
-            if trap.received != nil { confirmRecord.status = .interrupted }
-            // The first run is not stored yet, so "last N good runs" means the same runs for both evaluations.
-            let confirmEvaluation = try? RunAnalysis().evaluate(
-                confirmRecord, targets: loadedTargets, policy: confirmOutcome.policy, store: store,
-                baseline: BaselineSelection(parsing: baseline))
-            if confirmRecord.status == .completed, let confirmEvaluation {
-                record.warnings += RegressionConfirmation.apply(
-                    confirmation: confirmEvaluation, confirmationRunID: confirmID, to: &evaluation)
-            } else {
-                record.warnings.append("confirmation run \(confirmID) did not complete: the regression alerts stand")
-            }
-            confirmation = (confirmRecord, confirmEvaluation ?? Evaluation(runID: confirmID))
-        }
-        do {
-            try store.save(record, evaluation: evaluation)
-            if let confirmation { try store.save(confirmation.record, evaluation: confirmation.evaluation) }
-        } catch {
-            throw CLI.fail("the run was measured but could not be stored: \(error)", .infrastructureError)
-        }
-
-        let directory = URL(fileURLWithPath: resultsDir).appendingPathComponent(record.id)
-        let artifacts = RunArtifacts(logger: logger)
-        let rendered = await artifacts.plots(for: record, store: store, targets: loadedTargets, directory: directory)
-        let plots = rendered.compactMap { try? ReportPlot(rendered: $0, reportDirectory: directory) }
-        let input = ReportInput(record: record, evaluation: evaluation, strict: strict, plots: plots)
-        do {
-            _ = try artifacts.writeReports(input, formats: [.markdown, .json, .junit, .html], directory: directory)
-            for (path, format) in [(markdown, ReportFormat.markdown), (junit, .junit), (json, .json), (html, .html)] {
-                if let path {
-                    let copyInput = ReportInput(
-                        record: record, evaluation: evaluation, strict: strict,
-                        plots: rendered.compactMap {
-                            try? ReportPlot(
-                                rendered: $0, reportDirectory: URL(fileURLWithPath: path).deletingLastPathComponent())
-                        })
-                    try RunArtifacts.write(
-                        try ReportRenderer.render(copyInput, as: format), to: URL(fileURLWithPath: path))
-                }
-            }
-        } catch {
-            throw CLI.fail(
-                "the run was stored as \(record.id), but a report could not be written: \(error)", .infrastructureError)
-        }
-        let verdict = input.verdict
+        let verdict = result.verdict
         if !global.quiet {
-            print(TerminalSummary(input).render())
-            print("plots and reports: \(directory.path)")
+            print(TerminalSummary(result.report).render())
+            print("plots and reports: \(result.directory.path)")
         }
-        print("verdict: \(verdict) (exit \(verdict.rawValue)), run \(record.id)")
+        print("verdict: \(verdict) (exit \(verdict.rawValue)), run \(result.record.id)")
         if verdict != .pass { throw ExitCode(verdict.rawValue) }
     }
 
-    private func makePlan() throws -> RunPlan {
-        var options = TrialOptions(coldCache: coldCache, cpuLimit: cpus)
-        options.memoryLimit = memoryLimit.flatMap(Quantity.bytes).map { Int64($0) }
-        options.healthInterval = healthInterval.flatMap(Quantity.seconds)
-        var loaded: Suite
-        if let dockerfile {
-            loaded = try AdHocSuite.make(
-                dockerfile: dockerfile, context: context, port: port ?? 0, healthPath: healthPath, name: name,
-                trials: trials ?? 5, baseImagesFrom: suite)
-        } else {
-            loaded = try SuiteLoader.load(path: suite)
-        }
-        if !services.isEmpty {
-            for name in services where loaded.service(named: name) == nil {
-                throw ConfigError(file: loaded.source, message: "--service \(name): no such service in the suite")
-            }
-            loaded.services = loaded.services.filter { services.contains($0.name) }
-        }
-        if !drivers.isEmpty {
-            for index in loaded.services.indices {
-                loaded.services[index].drivers = loaded.services[index].drivers.filter { drivers.contains($0.name) }
-            }
-            loaded.services = loaded.services.filter { !$0.drivers.isEmpty }
-            guard !loaded.services.isEmpty else {
-                throw ConfigError(
-                    file: loaded.source, message: "--driver \(drivers.joined(separator: ",")): no service has it")
-            }
-        }
-        return RunPlan(
-            suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: !noFloor,
-            options: options, measureCompressedSize: compressedSize, indexMode: index,
+    private func planStage() -> PlanStage {
+        var options = TrialOptions(coldCache: coldCache, cpuLimit: cpus?.cpus)
+        options.memoryLimit = memoryLimit?.bytes
+        options.healthInterval = healthInterval?.seconds
+        let source: PlanStage.Source =
+            dockerfile.map {
+                .dockerfile(
+                    path: $0, context: context, port: port ?? 0, healthPath: healthPath, name: name,
+                    baseImagesFrom: suite)
+            } ?? .suite(path: suite)
+        return PlanStage(
+            source: source, services: services, drivers: drivers, scenarios: scenarios, trials: trials, label: label,
+            measureFloor: !noFloor, options: options, measureCompressedSize: compressedSize, indexMode: index,
             wheelCache: URL(fileURLWithPath: wheelCache))
-    }
-}
-
-/// The measuring task a signal should cancel: the run, then its confirmation run.
-private final class RunningTasks: Sendable {
-    private let current = Mutex<Task<RunOutcome, Never>?>(nil)
-
-    /// Makes `task` the one a signal cancels.
-    func set(_ task: Task<RunOutcome, Never>) {
-        current.withLock { $0 = task }
-    }
-
-    /// Cancels the current task.
-    func cancel() {
-        current.withLock { $0?.cancel() }
     }
 }

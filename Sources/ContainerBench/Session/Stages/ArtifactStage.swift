@@ -6,8 +6,9 @@ import ContainerBenchStatistics
 import Foundation
 import Logging
 
-/// Renders the plots of a run (and of its history) and writes its reports into one directory.
-public struct RunArtifacts: Sendable {
+/// Renders the plots of a run (and of its history) and writes its reports into one directory: the last stage of a
+/// run, and what `report` and `plot` use to draw the same charts.
+public struct ArtifactStage: Sendable {
     public var renderer: GnuplotRenderer
     public var logger: Logger
 
@@ -82,6 +83,29 @@ public struct RunArtifacts: Sendable {
             }
         }
         return rendered
+    }
+
+    /// Draws the run's plots and writes its reports (Markdown, JSON, JUnit, HTML) into `directory`, and copies of
+    /// the formats in `extraReports` (with plot links relative to each copy's folder).
+    /// - Returns: the report input the verdict and the terminal summary come from.
+    /// - Throws: when a report cannot be written; plots that cannot be drawn are skipped, never drawn empty.
+    public func run(
+        record: RunRecord, evaluation: Evaluation, strict: Bool, targets: Targets?, store: (any HistoryStore)?,
+        directory: URL, extraReports: [(format: ReportFormat, url: URL)] = []
+    ) async throws -> ReportInput {
+        let rendered = await plots(for: record, store: store, targets: targets, directory: directory)
+        let plots = rendered.compactMap { try? ReportPlot(rendered: $0, reportDirectory: directory) }
+        let input = ReportInput(record: record, evaluation: evaluation, strict: strict, plots: plots)
+        _ = try writeReports(input, formats: [.markdown, .json, .junit, .html], directory: directory)
+        for (format, url) in extraReports {
+            let copyInput = ReportInput(
+                record: record, evaluation: evaluation, strict: strict,
+                plots: rendered.compactMap {
+                    try? ReportPlot(rendered: $0, reportDirectory: url.deletingLastPathComponent())
+                })
+            try Self.write(try ReportRenderer.render(copyInput, as: format), to: url)
+        }
+        return input
     }
 
     /// Writes `formats` of the report for `input` into `directory` as `report.<ext>`; returns the files.

@@ -4,6 +4,24 @@ import ContainerBenchSupport
 import Foundation
 import Logging
 
+/// What every build of a run shares: how bases are mapped, where temporary files go, which package index is used.
+public struct BuildSettings: Sendable {
+    /// Base images mapped to local stand-ins (only references not present locally are rewritten).
+    public var baseImageMap: [String: String]
+    /// Where temporary Dockerfiles and scenario contexts go; removed by the caller.
+    public var workDirectory: URL
+    /// A `LocalPackageIndex`'s base URL (`http://127.0.0.1:PORT`): contexts are copied and their lock files
+    /// pointed at it (`LocalIndexContext`). Nil builds from PyPI.
+    public var localIndex: String?
+
+    /// Settings; see the properties.
+    public init(baseImageMap: [String: String] = [:], workDirectory: URL, localIndex: String? = nil) {
+        self.baseImageMap = baseImageMap
+        self.workDirectory = workDirectory
+        self.localIndex = localIndex
+    }
+}
+
 /// One build to make.
 public struct BuildRequest: Sendable {
     public var service: ServiceSpec
@@ -12,52 +30,60 @@ public struct BuildRequest: Sendable {
     /// The tag the image gets.
     public var tag: String
     public var runID: String
+    public var settings: BuildSettings
 
-    public init(service: ServiceSpec, driver: DriverSpec, scenario: BuildScenario, tag: String, runID: String) {
+    public init(
+        service: ServiceSpec, driver: DriverSpec, scenario: BuildScenario, tag: String, runID: String,
+        settings: BuildSettings
+    ) {
         self.service = service
         self.driver = driver
         self.scenario = scenario
         self.tag = tag
         self.runID = runID
+        self.settings = settings
     }
 }
 
-/// Builds images through BuildKit with the CLI, timed as a whole and per step.
-public struct ImageBuilder: Sendable {
-    public var client: BuildKitClient
-    public var socketPath: String
-    /// Base images mapped to local stand-ins (only references not present locally are rewritten).
-    public var baseImageMap: [String: String]
-    /// Where temporary Dockerfiles and scenario contexts go; removed by the caller.
-    public var workDirectory: URL
-    public var logger: Logger
-    /// A `LocalPackageIndex`'s base URL (`http://127.0.0.1:PORT`): contexts are copied and their lock files
-    /// pointed at it (`LocalIndexContext`). Nil builds from PyPI.
-    public var localIndex: String?
-
-    public init(
-        client: BuildKitClient, socketPath: String, baseImageMap: [String: String], workDirectory: URL,
-        logger: Logger
-    ) {
-        self.client = client
-        self.socketPath = socketPath
-        self.baseImageMap = baseImageMap
-        self.workDirectory = workDirectory
-        self.logger = logger
-    }
+/// Builds images. The session's build stage speaks only this protocol; `BuildKitImageBuilder` implements it with
+/// a BuildKit-capable docker CLI, and the test-support target has a builder that registers scripted images in the
+/// in-memory engine.
+public protocol ImageBuilder: Sendable {
+    /// What builds (recorded in the environment fingerprint): the client, its version and mode.
+    var clientDescription: String { get }
 
     /// Builds `request`; a failed build is a result (`succeeded == false`, with the log tail), not a throw.
     /// - Throws: `BuildError` when the build cannot even be started (Dockerfile unreadable, temp dir not writable).
-    public func build(_ request: BuildRequest, engine: DockerEngine) async throws -> BuildRecord {
+    func build(_ request: BuildRequest) async throws -> BuildRecord
+}
+
+/// Builds images through BuildKit with the CLI, timed as a whole and per step.
+public struct BuildKitImageBuilder: ImageBuilder {
+    public var client: BuildKitClient
+    /// The engine builds go to (and base images are looked up in).
+    public var engine: any ContainerEngine
+    public var logger: Logger
+
+    /// A builder with `client`, building for `engine`.
+    public init(client: BuildKitClient, engine: any ContainerEngine, logger: Logger) {
+        self.client = client
+        self.engine = engine
+        self.logger = logger
+    }
+
+    public var clientDescription: String { client.description }
+
+    public func build(_ request: BuildRequest) async throws -> BuildRecord {
         let context = try prepareContext(request)
-        let dockerfile = try await prepareDockerfile(request, engine: engine)
+        let dockerfile = try await prepareDockerfile(request)
         if request.scenario == .cold {
             // Empty the installer caches (cache mounts) so that "cold" means nothing downloaded before.
             _ = try? await ProcessRunner.run(
                 client.executable, ["builder", "prune", "--force", "--filter", "type=exec.cachemount"],
-                environment: ["DOCKER_HOST": "unix://\(socketPath)"])
+                environment: engine.endpoint.clientEnvironment)
         }
-        let iidFile = workDirectory.appendingPathComponent("\(request.service.name)-\(request.driver.name).iid")
+        let iidFile = request.settings.workDirectory.appendingPathComponent(
+            "\(request.service.name)-\(request.driver.name).iid")
         try? FileManager.default.removeItem(at: iidFile)
         var arguments =
             client.buildCommand.arguments + [
@@ -73,7 +99,7 @@ public struct ImageBuilder: Sendable {
         }
         arguments.append(context.path)
         var environment = client.buildCommand.environment
-        environment["DOCKER_HOST"] = "unix://\(socketPath)"
+        environment.merge(engine.endpoint.clientEnvironment) { _, endpoint in endpoint }
         logger.debug("build", metadata: ["arguments": .string(arguments.joined(separator: " "))])
         let start = MonotonicClock.now()
         let result = try await ProcessRunner.run(
@@ -95,7 +121,7 @@ public struct ImageBuilder: Sendable {
     /// The context to build from: the service's own for cold and warm builds, a modified copy for the others.
     func prepareContext(_ request: BuildRequest) throws -> URL {
         let original = URL(fileURLWithPath: request.driver.context ?? request.service.context)
-        let copy = workDirectory.appendingPathComponent(
+        let copy = request.settings.workDirectory.appendingPathComponent(
             "context-\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue)")
         // Modified contexts are temporary copies: the user's files are never touched.
         func copyContext(purpose: String) throws {
@@ -108,7 +134,7 @@ public struct ImageBuilder: Sendable {
         }
         switch request.scenario {
         case .cold, .warm:
-            guard let localIndex else { return original }
+            guard let localIndex = request.settings.localIndex else { return original }
             try copyContext(purpose: "the local package index")
             try LocalIndexContext.rewrite(context: copy, baseURL: localIndex)
             return copy
@@ -144,30 +170,29 @@ public struct ImageBuilder: Sendable {
                     }
                 }
             }
-            if let localIndex { try LocalIndexContext.rewrite(context: copy, baseURL: localIndex) }
+            if let localIndex = request.settings.localIndex {
+                try LocalIndexContext.rewrite(context: copy, baseURL: localIndex)
+            }
             return copy
         }
     }
 
     /// The Dockerfile to build with: the driver's own, or a copy with unavailable base images mapped.
-    func prepareDockerfile(_ request: BuildRequest, engine: DockerEngine) async throws -> URL {
+    func prepareDockerfile(_ request: BuildRequest) async throws -> URL {
         let original = URL(fileURLWithPath: request.driver.dockerfile)
         guard let text = try? String(contentsOf: original, encoding: .utf8) else {
             throw BuildError(
                 "cannot read the Dockerfile \(original.path) (service \(request.service.name), driver "
                     + "\(request.driver.name))")
         }
-        var map: [String: String] = [:]
-        for image in DockerfileRewriter.referencedImages(text) {
-            guard let mapped = baseImageMap[image] else { continue }
-            if (try? await engine.inspectImage(image)) ?? nil == nil { map[image] = mapped }
-        }
+        let map = await BaseImageResolver(engine: engine, map: request.settings.baseImageMap)
+            .replacements(for: DockerfileRewriter.referencedImages(text))
         guard !map.isEmpty else { return original }
         let (rewritten, replacements) = DockerfileRewriter(map: map).rewrite(text)
         logger.info(
             "base images mapped",
             metadata: ["service": .string(request.service.name), "map": .string(replacements.joined(separator: ", "))])
-        let copy = workDirectory.appendingPathComponent(
+        let copy = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue).Dockerfile")
         do {
             try rewritten.write(to: copy, atomically: true, encoding: .utf8)

@@ -1,0 +1,71 @@
+import ContainerBenchBuild
+import ContainerBenchEngine
+import ContainerBenchHistory
+import Foundation
+import Logging
+
+/// What every measuring command (`run`, `ab`) opens before it measures, opened in one order in one place: the
+/// engine (nothing is measured without one, and no history file is made for nothing), the build client, the host
+/// lock (one measuring run per machine), then the history.
+public struct MeasuringSession: Sendable {
+    public var engine: any ContainerEngine
+    public var builder: any ImageBuilder
+    /// The client builds run with (for the `--index local` wheel download); nil for builders that need none.
+    public var client: BuildKitClient?
+    public var lock: any HostLocking
+    public var store: any HistoryStore
+
+    /// The steps of opening, in the order they run.
+    public enum Step: String, Sendable, CaseIterable {
+        case engine, builder, lock, history
+    }
+
+    /// Opens the parts of a measuring session, in `Step` order; the first failure stops the rest.
+    /// - Throws: `SessionError` (status `infrastructureError`) naming what could not be opened.
+    public static func open(
+        engine openEngine: () async throws -> any ContainerEngine,
+        builder openBuilder: (any ContainerEngine) async throws -> (any ImageBuilder, BuildKitClient?),
+        lock openLock: () throws -> any HostLocking,
+        history openHistory: () throws -> any HistoryStore
+    ) async throws(SessionError) -> MeasuringSession {
+        func failing<T>(_ body: () async throws -> T) async throws(SessionError) -> T {
+            do {
+                return try await body()
+            } catch {
+                throw SessionError(.infrastructureError, "\(error)")
+            }
+        }
+        let engine = try await failing(openEngine)
+        let (builder, client) = try await failing { try await openBuilder(engine) }
+        let lock = try await failing(openLock)
+        let store = try await failing(openHistory)
+        return MeasuringSession(engine: engine, builder: builder, client: client, lock: lock, store: store)
+    }
+
+    /// Opens the real parts: the engine `DOCKER_HOST` names (connected), a BuildKit-capable docker client, the
+    /// host lock and the SQLite history at `historyPath`.
+    public static func open(historyPath: String, logger: Logger) async throws(SessionError) -> MeasuringSession {
+        try await open(
+            engine: {
+                let engine = try DockerEngine()
+                try await engine.connect()
+                return engine
+            },
+            builder: { engine in
+                let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+                return (BuildKitImageBuilder(client: client, engine: engine, logger: logger), client)
+            },
+            lock: { try HostLock() },
+            history: { try SQLiteHistoryStore(path: historyPath) })
+    }
+
+    /// A run session over these parts.
+    public func runSession(
+        instruments: MeasuringInstruments = .init(), logger: Logger,
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) -> RunSession {
+        RunSession(
+            engine: engine, builder: builder, instruments: instruments, store: store,
+            localIndex: client.map { WheelIndexProvider(client: $0) }, logger: logger, progress: progress)
+    }
+}

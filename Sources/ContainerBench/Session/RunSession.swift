@@ -1,0 +1,329 @@
+import ContainerBenchAnalysis
+import ContainerBenchBuild
+import ContainerBenchEngine
+import ContainerBenchHistory
+import ContainerBenchMeasure
+import ContainerBenchModel
+import ContainerBenchReport
+import Foundation
+import Logging
+
+/// What a measurement produced: the record to store and the policy findings of its images.
+public struct RunOutcome: Sendable {
+    public var record: RunRecord
+    public var policy: [PolicyFinding]
+
+    /// An outcome; see the properties.
+    public init(record: RunRecord, policy: [PolicyFinding]) {
+        self.record = record
+        self.policy = policy
+    }
+}
+
+/// What `RunSession.run` is asked to do: the plan, what to judge it against, and where its reports go.
+public struct RunRequest: Sendable {
+    public var plan: RunPlan
+    /// The budgets; nil judges none.
+    public var targets: Targets?
+    public var baseline: BaselineSelection
+    /// Measure alerted service × drivers again and keep only alerts that repeat.
+    public var confirm: Bool
+    /// Inconclusive budgets and gates fail the run.
+    public var strict: Bool
+    /// Where the run's folder of plots and reports is made.
+    public var resultsDirectory: URL
+    /// Extra copies of reports (a CI job summary, a JUnit file), by format.
+    public var extraReports: [(format: ReportFormat, url: URL)]
+
+    /// A request; see the properties.
+    public init(
+        plan: RunPlan, targets: Targets?, baseline: BaselineSelection = .lastGood(5), confirm: Bool = false,
+        strict: Bool = false, resultsDirectory: URL, extraReports: [(format: ReportFormat, url: URL)] = []
+    ) {
+        self.plan = plan
+        self.targets = targets
+        self.baseline = baseline
+        self.confirm = confirm
+        self.strict = strict
+        self.resultsDirectory = resultsDirectory
+        self.extraReports = extraReports
+    }
+}
+
+/// What a whole run came to.
+public struct RunResult: Sendable {
+    public var record: RunRecord
+    public var evaluation: Evaluation
+    /// The confirmation run, when alerts were measured again.
+    public var confirmation: (record: RunRecord, evaluation: Evaluation)?
+    /// The run's folder of plots and reports.
+    public var directory: URL
+    /// The report input the verdict and the terminal summary come from.
+    public var report: ReportInput
+
+    /// The verdict, which is the process exit status.
+    public var verdict: ExitStatus { report.verdict }
+}
+
+/// Why a run could not be completed as asked. The measurement, when there was one, is never lost: an error after
+/// measuring says which run id it was stored as, if it was.
+public struct SessionError: Error, Sendable, CustomStringConvertible {
+    /// The exit status the error maps to.
+    public var status: ExitStatus
+    public var message: String
+
+    /// An error; see the properties.
+    public init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// One measuring run as a pipeline of stages that take and return values: plan → build → inspect → floor →
+/// trials → analyse → (confirm) → persist → artifacts. The CLI parses flags, makes a `RunSession` from what
+/// `MeasuringSession.open` opened, calls `run`, prints and maps the verdict to the exit code; nothing else.
+///
+/// The parts it measures with are protocols (engine, builder, probes, sampler, clock, history), so the same session
+/// runs against dockerd and against the test-support target's in-memory engine.
+public struct RunSession: Sendable {
+    public var engine: any ContainerEngine
+    public var builder: any ImageBuilder
+    public var instruments: MeasuringInstruments
+    public var store: any HistoryStore
+    /// Starts the `--index local` package index (real builds only); nil refuses `--index local`.
+    public var localIndex: (any LocalIndexProvider)?
+    public var logger: Logger
+    /// Receives every step and stage.
+    public var progress: @Sendable (ProgressEvent) -> Void
+    /// Renders plots; nil skips them (reports are still written).
+    public var artifacts: ArtifactStage
+
+    /// A session over the given parts.
+    public init(
+        engine: any ContainerEngine, builder: any ImageBuilder, instruments: MeasuringInstruments = .init(),
+        store: any HistoryStore, localIndex: (any LocalIndexProvider)? = nil, logger: Logger,
+        artifacts: ArtifactStage? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) {
+        self.engine = engine
+        self.builder = builder
+        self.instruments = instruments
+        self.store = store
+        self.localIndex = localIndex
+        self.logger = logger
+        self.artifacts = artifacts ?? ArtifactStage(logger: logger)
+        self.progress = progress
+    }
+
+    // MARK: - Measuring
+
+    /// Builds, inspects and measures `plan` (floor, then interleaved trials). Never throws for a failing part:
+    /// failures are recorded in the run (status `failed`, with errors) so nothing measured is lost; a cancelled
+    /// task ends with status `interrupted`.
+    public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunOutcome {
+        let work = plan.workDirectory.appendingPathComponent("containerbench-\(runID)")
+        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let outcome = await measureStages(plan, runID: runID, work: work)
+        // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
+        do {
+            try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
+        } catch {
+            logger.warning("could not prune the previous runs' untagged images: \(error)")
+        }
+        return outcome
+    }
+
+    private func measureStages(_ plan: RunPlan, runID: String, work: URL) async -> RunOutcome {
+        let environment = await EnvironmentProbe.fingerprint(
+            engine: engine, buildClient: builder.clientDescription, suite: plan.suite, options: plan.options,
+            indexMode: plan.indexMode.rawValue)
+        var record = RunRecord(
+            id: runID, startedAt: Self.millisecondDate(), label: plan.label, suite: plan.suite.source,
+            environment: environment)
+        if environment.cgroupVersion == 0 {
+            record.warnings.append("the engine did not report its cgroup version: recorded as unknown (0)")
+        }
+        let events = await engine.followEvents(label: "\(ContainerLabels.run)=\(runID)")
+        defer { events.stop() }
+        if !events.isConnected {
+            record.warnings.append("the engine event stream is unavailable: healthy is not timed, exits polled")
+        }
+        for service in plan.suite.services { record.warnings += FairnessLint.check(service: service) }
+
+        let reporter = ProgressReporter(steps: Self.stepCount(plan), sink: progress)
+        var context = MeasureContext(
+            runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
+            events: events.isConnected ? events : nil,
+            settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: work), logger: logger,
+            progress: reporter)
+
+        var index: (any RunningLocalIndex)?
+        if plan.indexMode == .local {
+            reporter.advance(.prepare, nil, nil, "local package index")
+            do {
+                guard let localIndex else {
+                    throw BuildError("--index local needs a real BuildKit client to download the wheels with")
+                }
+                let started = try await localIndex.start(plan: plan, context: context)
+                index = started
+                context.settings.localIndex = started.baseURL
+            } catch {
+                record.errors.append("--index local: \(error)")
+                return RunOutcome(record: Self.finish(record, .failed, note: nil), policy: [])
+            }
+        }
+        defer { index?.stop() }
+
+        let built = await BuildStage().run(context)
+        record.builds = built.builds
+        record.errors += built.errors
+        if built.interrupted {
+            return RunOutcome(record: Self.finish(record, .interrupted, note: "interrupted while building"), policy: [])
+        }
+        let inspected = await ImageStage().run(context, built: built.images)
+        record.images = inspected.images
+        record.warnings += inspected.warnings
+        record.errors += inspected.errors
+        let floor = await FloorStage().run(context)
+        record.floorTrials = floor.trials
+        if floor.interrupted {
+            return RunOutcome(
+                record: Self.finish(record, .interrupted, note: "interrupted during the floor"),
+                policy: inspected.policy)
+        }
+        let trials = await TrialStage().run(context, built: built.images)
+        record.trials = trials.trials
+        record.errors += trials.errors
+        if trials.interrupted || Task.isCancelled {
+            return RunOutcome(
+                record: Self.finish(
+                    record, .interrupted, note: trials.interrupted ? "interrupted during trials" : "interrupted"),
+                policy: inspected.policy)
+        }
+        reporter.advance(.done, nil, nil, "done")
+        return RunOutcome(
+            record: Self.finish(record, record.errors.isEmpty ? .completed : .failed, note: nil),
+            policy: inspected.policy)
+    }
+
+    /// The measuring steps of `plan`, for progress displays: builds, inspections, floor and service trials.
+    static func stepCount(_ plan: RunPlan) -> Int {
+        let pairs = plan.pairs
+        let trials = pairs.map { plan.trials ?? $0.service.trials }.reduce(0, +)
+        let floor = plan.measureFloor ? (plan.suite.services.map { plan.trials ?? $0.trials }.max() ?? 0) : 0
+        return pairs.count * plan.scenarios.count + pairs.count + trials + floor
+            + (plan.indexMode == .local ? 1 : 0)
+    }
+
+    // MARK: - The whole run
+
+    /// Checks, before anything is measured, that the baseline `request` names exists (a mistyped `--baseline`
+    /// must not turn into a run judged against nothing).
+    /// - Throws: `SessionError` with status `usageError` naming the baseline, or `infrastructureError` when the
+    ///   history cannot be read.
+    public func validate(_ request: RunRequest) throws(SessionError) {
+        do {
+            switch request.baseline {
+            case .named(let name):
+                if try store.baseline(named: name) == nil {
+                    throw SessionError(
+                        .usageError,
+                        "--baseline \(name): no baseline of that name (see `containerbench baseline list`; "
+                            + "`last`, `last:N`, `run:ID` and `none` are the other choices)")
+                }
+            case .run(let id):
+                if try store.run(id: id) == nil {
+                    throw SessionError(.usageError, "--baseline run:\(id): no run with that id in the history")
+                }
+            case .none, .lastGood:
+                break
+            }
+        } catch let error as SessionError {
+            throw error
+        } catch {
+            throw SessionError(.infrastructureError, "\(error)")
+        }
+    }
+
+    /// Runs `request` through every stage: measure, analyse, confirm (when asked and alerted), persist, artifacts.
+    /// - Parameter control: lets a signal handler interrupt the measuring stages.
+    /// - Throws: `SessionError` for an unknown baseline (before measuring), or when the run was measured but could
+    ///   not be stored or its reports written (the message says what was kept).
+    public func run(_ request: RunRequest, control: RunControl = RunControl()) async throws(SessionError) -> RunResult {
+        try validate(request)
+        let runID = RunRecord.makeID()
+        let plan = request.plan
+        let outcome = await control.measuring { await measure(plan, runID: runID) }
+        var record = outcome.record
+        if control.isCancelled { record.status = .interrupted }
+
+        let analysis = AnalysisStage(store: store)
+        progress(ProgressEvent(stage: .analyse, step: 0, steps: 0, message: "judging \(record.id)"))
+        var evaluation = analysis.run(
+            record: &record, targets: request.targets, policy: outcome.policy, baseline: request.baseline)
+
+        var confirmation: (record: RunRecord, evaluation: Evaluation)?
+        let alerted = RegressionConfirmation.alertedPairs(evaluation)
+        if request.confirm, !alerted.isEmpty, !control.isCancelled {
+            let pairs = alerted.map(\.description).joined(separator: ", ")
+            progress(
+                ProgressEvent(
+                    stage: .confirm, step: 0, steps: 0,
+                    message: "confirming the regression of \(pairs): measuring again"))
+            let confirmID = RunRecord.makeID()
+            let restricted = plan.restricted(to: alerted)
+            let confirmOutcome = await control.measuring { await measure(restricted, runID: confirmID) }
+            var confirmRecord = confirmOutcome.record
+            if control.isCancelled { confirmRecord.status = .interrupted }
+            // The first run is not stored yet, so "last N good runs" means the same runs for both evaluations.
+            let confirmEvaluation = try? analysis.evaluate(
+                confirmRecord, targets: request.targets, policy: confirmOutcome.policy, baseline: request.baseline)
+            if confirmRecord.status == .completed, let confirmEvaluation {
+                record.warnings += RegressionConfirmation.apply(
+                    confirmation: confirmEvaluation, confirmationRunID: confirmID, to: &evaluation)
+            } else {
+                record.warnings.append("confirmation run \(confirmID) did not complete: the regression alerts stand")
+            }
+            confirmation = (confirmRecord, confirmEvaluation ?? Evaluation(runID: confirmID))
+        }
+
+        progress(ProgressEvent(stage: .persist, step: 0, steps: 0, message: "storing \(record.id)"))
+        do {
+            try PersistStage(store: store).run(
+                [(record, evaluation)] + (confirmation.map { [($0.record, $0.evaluation)] } ?? []))
+        } catch {
+            throw SessionError(.infrastructureError, "the run was measured but could not be stored: \(error)")
+        }
+
+        progress(ProgressEvent(stage: .artifacts, step: 0, steps: 0, message: "plots and reports"))
+        let directory = request.resultsDirectory.appendingPathComponent(record.id)
+        let report: ReportInput
+        do {
+            report = try await artifacts.run(
+                record: record, evaluation: evaluation, strict: request.strict, targets: request.targets,
+                store: store, directory: directory, extraReports: request.extraReports)
+        } catch {
+            throw SessionError(
+                .infrastructureError, "the run was stored as \(record.id), but a report could not be written: \(error)")
+        }
+        return RunResult(
+            record: record, evaluation: evaluation, confirmation: confirmation, directory: directory, report: report)
+    }
+
+    // MARK: - Helpers
+
+    /// Now, to the millisecond: the history stores dates in milliseconds.
+    static func millisecondDate() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    static func finish(_ record: RunRecord, _ status: RunStatus, note: String?) -> RunRecord {
+        var record = record
+        record.status = status
+        record.finishedAt = millisecondDate()
+        if let note { record.errors.append(note) }
+        return record
+    }
+}

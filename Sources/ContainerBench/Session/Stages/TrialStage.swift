@@ -1,0 +1,50 @@
+import ContainerBenchMeasure
+import ContainerBenchModel
+import Foundation
+
+/// Runs the service trials of the plan in `TrialScheduler`'s interleaved order.
+public struct TrialStage: Sendable {
+    /// What the trials measured.
+    public struct Result: Sendable {
+        public var trials: [TrialRecord] = []
+        public var errors: [String] = []
+        public var interrupted = false
+    }
+
+    /// A trial stage.
+    public init() {}
+
+    /// Runs every scheduled trial of the pairs that have an image in `built`.
+    public func run(_ context: MeasureContext, built: [ServiceDriver: String]) async -> Result {
+        var result = Result()
+        var specs: [ServiceDriver: (service: ServiceSpec, driver: DriverSpec)] = [:]
+        for (service, driver) in context.plan.pairs {
+            specs[ServiceDriver(service: service.name, driver: driver.name)] = (service, driver)
+        }
+        let pairs = context.plan.pairs.map { ServiceDriver(service: $0.service.name, driver: $0.driver.name) }
+        let slots = TrialScheduler.schedule(pairs: pairs) { pair in
+            specs[pair].map { context.trialCount($0.service) } ?? 0
+        }
+        let runner = context.trialRunner
+        for slot in slots {
+            guard let tag = built[slot.pair], let service = specs[slot.pair]?.service else { continue }
+            if Task.isCancelled {
+                result.interrupted = true
+                return result
+            }
+            context.progress.advance(
+                .trial, slot.pair.service, slot.pair.driver, "trial \(slot.round + 1)/\(context.trialCount(service))")
+            let target = TrialTarget(
+                image: tag, service: service.name, driver: slot.pair.driver, port: service.port,
+                health: service.health, readyTimeout: service.readyTimeout, memoryWindow: service.memoryWindow,
+                environment: service.environment, load: service.load)
+            let trial = await runner.run(target, index: slot.round)
+            if !trial.succeeded {
+                result.errors.append(
+                    "trial \(slot.round + 1) of \(slot.pair) failed: \(trial.failure?.description ?? "unknown")")
+            }
+            result.trials.append(trial)
+        }
+        return result
+    }
+}

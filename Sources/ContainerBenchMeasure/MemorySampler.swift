@@ -1,0 +1,19 @@
+import ContainerBenchModel
+import Foundation
+
+/// Starts recording a container's memory.
+public protocol MemorySampler: Sendable {
+    /// Starts recording container `containerID`; sample times are seconds since `origin` on the trial's clock.
+    /// - Returns: nil when the container's memory cannot be read (the trial then records no memory, with a warning).
+    func start(containerID: String, origin: Double) -> (any MemoryRecording)?
+}
+
+/// A running recording of one container's memory.
+public protocol MemoryRecording: Sendable {
+    /// The samples taken so far.
+    var samples: [MemorySample] { get }
+
+    /// Stops recording and reads the kernel's peak counter (call before the container stops).
+    /// - Returns: the summary (nil when not a single sample was read) and the timeline.
+    func stop() async -> (summary: MemorySummary?, samples: [MemorySample])
+}

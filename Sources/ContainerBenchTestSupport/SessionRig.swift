@@ -1,0 +1,94 @@
+import ContainerBench
+import Foundation
+import Logging
+
+/// The parts a run session is tested with: the in-memory engine with scripted builds, probes, memory and a virtual
+/// clock, or the real dockerd with BuildKit, HTTP probes, cgroup files and CLOCK_MONOTONIC. A test body written
+/// against a rig runs unchanged on both (as hummingbird's `.router` and `.live` test modes do).
+public struct SessionRig: Sendable {
+    /// Which parts.
+    public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
+        case inMemory = "in-memory"
+        case docker
+        public var description: String { rawValue }
+    }
+
+    public var kind: Kind
+    public var engine: any ContainerEngine
+    public var builder: any ImageBuilder
+    public var instruments: MeasuringInstruments
+    /// A one-service suite (`fixture`, drivers uv and pip) the rig can build.
+    public var suite: Suite
+    /// The in-memory engine, for assertions on its calls (nil for docker).
+    public var inMemory: InMemoryContainerEngine?
+    /// The scripted builder (nil for docker).
+    public var scripted: ScriptedImageBuilder?
+
+    /// An in-memory rig; `outcome` scripts each build (see `ScriptedImageBuilder`).
+    public static func inMemory(
+        outcome: @escaping @Sendable (BuildRequest, Int) -> ScriptedImageBuilder.Outcome = { _, _ in .init() }
+    ) -> SessionRig {
+        let clock = VirtualClock()
+        let engine = InMemoryContainerEngine(clock: clock)
+        // The engine floor runs the suite's Python base.
+        engine.addImage(
+            "containerbench-test/python:base", script: ContainerScript(listenAfter: 0.03, readyAfter: 0.04))
+        let builder = ScriptedImageBuilder(engine: engine, outcome: outcome)
+        let service = ServiceSpec(
+            name: "fixture", context: FileManager.default.temporaryDirectory.path,
+            drivers: [
+                DriverSpec(name: "uv", dockerfile: "/nonexistent/Dockerfile.uv"),
+                DriverSpec(name: "pip", dockerfile: "/nonexistent/Dockerfile.pip"),
+            ], port: 8080, health: HealthSpec(path: "/health", status: 200), trials: 3, readyTimeout: 10,
+            memoryWindow: 0.5)
+        return SessionRig(
+            kind: .inMemory, engine: engine, builder: builder,
+            instruments: MeasuringInstruments(
+                probes: InMemoryProbes(engine: engine), sampler: ScriptedMemorySampler(engine: engine), clock: clock),
+            suite: Suite(
+                source: "in-memory suite", services: [service],
+                baseImages: ["python:3.12-slim-bookworm": "containerbench-test/python:base"]),
+            inMemory: engine, scripted: builder)
+    }
+
+    /// A rig on the real engine: the fixture service of benchmarks/suite.yaml (a short memory window, 3 trials),
+    /// built with a BuildKit client.
+    /// - Throws: `EngineUnavailable` when no engine answers (engine tests fail, never skip).
+    public static func docker() async throws -> SessionRig {
+        let engine = try await EngineRequirement.engine()
+        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+        var suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
+        suite.services = suite.services.filter { $0.name == "fixture" }
+        suite.services[0].memoryWindow = 0.5
+        suite.services[0].trials = 3
+        suite.services[0].load = nil
+        return SessionRig(
+            kind: .docker, engine: engine,
+            builder: BuildKitImageBuilder(client: client, engine: engine, logger: Logger(label: "rig")),
+            instruments: MeasuringInstruments(), suite: suite)
+    }
+
+    /// The rig of `kind`.
+    public static func make(_ kind: Kind) async throws -> SessionRig {
+        switch kind {
+        case .inMemory: return inMemory()
+        case .docker: return try await docker()
+        }
+    }
+
+    /// A session over the rig's parts and `store`.
+    public func session(
+        store: any HistoryStore, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) -> RunSession {
+        var logger = Logger(label: "rig")
+        logger.logLevel = .warning
+        return RunSession(
+            engine: engine, builder: builder, instruments: instruments, store: store, logger: logger,
+            progress: progress)
+    }
+
+    /// A plan of the rig's suite: cold builds, the suite's trials, no engine floor unless asked.
+    public func plan(trials: Int? = nil, measureFloor: Bool = false, label: String? = nil) -> RunPlan {
+        RunPlan(suite: suite, scenarios: [.cold], trials: trials, label: label, measureFloor: measureFloor)
+    }
+}
