@@ -41,11 +41,8 @@ public enum Doctor {
                     detail: "Docker \(version.version), API \(version.apiVersion) (containerbench uses "
                         + "\(DockerEngine.minimumAPIVersion))"))
             let info = try await candidate.info()
-            checks.append(
-                Check(
-                    name: "cgroup", ok: true, required: true,
-                    detail: "v\(info.cgroupVersion ?? "1"), driver \(info.cgroupDriver ?? "?")"))
-            checks.append(Check(name: "storage driver", ok: true, required: false, detail: info.storageDriver))
+            checks.append(cgroupCheck(info))
+            checks.append(storageDriverCheck(info))
         } catch {
             checks.append(Check(name: "engine", ok: false, required: true, detail: "\(error)"))
         }
@@ -79,6 +76,42 @@ public enum Doctor {
             }
         }
         return checks
+    }
+
+    /// The engine's cgroup version, as the engine reports it (never assumed: it enters the comparability key and
+    /// says where the memory sampler reads), and whether this host exposes that version's memory files.
+    public static func cgroupCheck(_ info: EngineInfo, root: String = "/sys/fs/cgroup") -> Check {
+        let driver = info.cgroupDriver ?? "?"
+        guard let reported = info.cgroupVersion, let version = Int(reported) else {
+            return Check(
+                name: "cgroup", ok: false, required: true,
+                detail: "the engine does not report its cgroup version (Docker < 20.10?): memory cannot be sampled "
+                    + "reliably and runs would not be comparable; upgrade the engine")
+        }
+        let probe = version == 1 ? "\(root)/memory" : "\(root)/cgroup.controllers"
+        guard version == 1 || version == 2 else {
+            return Check(
+                name: "cgroup", ok: false, required: true,
+                detail: "unknown cgroup version \(reported) (driver \(driver))")
+        }
+        guard FileManager.default.fileExists(atPath: probe) else {
+            return Check(
+                name: "cgroup", ok: false, required: true,
+                detail: "the engine uses cgroup v\(version) but \(probe) does not exist here: the memory sampler "
+                    + "reads the engine host's cgroup files, so run containerbench on the engine's host")
+        }
+        return Check(name: "cgroup", ok: true, required: true, detail: "v\(version), driver \(driver), \(probe)")
+    }
+
+    /// The engine's storage driver, as reported (it enters the comparability key).
+    public static func storageDriverCheck(_ info: EngineInfo) -> Check {
+        let driver = info.storageDriver.trimmingCharacters(in: .whitespaces)
+        guard !driver.isEmpty else {
+            return Check(
+                name: "storage driver", ok: false, required: true,
+                detail: "the engine reports no storage driver: runs could not be compared by machine")
+        }
+        return Check(name: "storage driver", ok: true, required: true, detail: driver)
     }
 
     static func gnuplotCheck() async -> Check {

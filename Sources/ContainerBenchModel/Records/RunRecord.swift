@@ -211,7 +211,7 @@ public struct StartupPhases: Sendable, Codable, Equatable {
     public var started: Double?
     /// The engine's StartedAt, mapped onto the monotonic clock.
     public var running: Double?
-    /// The first TCP connection to the published port was accepted.
+    /// The first TCP connection to the service's port on 127.0.0.1 was accepted.
     public var firstTCP: Double?
     /// The health path first answered with an accepted status: the budgeted startup time.
     public var ready: Double?
@@ -316,7 +316,8 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
     public var baseImages: [String: String]
     /// Which image each mapped base reference resolved to, and whether it was a stand-in.
     public var baseImageUses: [BaseImageUse]
-    /// SHA-256 of each service's lock files, by "service/file".
+    /// A content hash of each service's lock files, by "service/file": `fnv1a64:<16 hex>` (FNV-1a 64, which
+    /// tells changed from unchanged; not a cryptographic digest).
     public var lockHashes: [String: String]
     /// The suite's git commit and whether the work tree was dirty.
     public var gitCommit: String?

@@ -35,7 +35,8 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
     public var context: String
     /// The drivers this service is built with, in file order.
     public var drivers: [DriverSpec]
-    /// The container port the service listens on; published on 127.0.0.1 only.
+    /// The port the service listens on. Containers use the host network, so nothing is published: the suite tells
+    /// the service to listen on 127.0.0.1, and probes and load go to 127.0.0.1:port only.
     public var port: Int
     /// What "ready" means.
     public var health: HealthSpec
