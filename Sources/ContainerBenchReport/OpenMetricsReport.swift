@@ -242,10 +242,11 @@ public struct OpenMetricsReport: Sendable {
         return result
     }
 
-    /// `text` as a HELP string: backslash and line feed escaped. Double quotes are left alone, since the 0.0.4
-    /// parser knows no `\"` in HELP; OpenMetrics reads an unescaped one as itself.
+    /// `text` as a HELP string, escaped as OpenMetrics requires (backslash, double quote, line feed). The HELP texts
+    /// are constants without double quotes, though: the 0.0.4 text parser of older Prometheus releases refuses `\"`
+    /// in HELP, and OpenMetrics refuses a bare one, so a quote could not be read by both.
     static func escapedHelp(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+        escapedLabelValue(text)
     }
 
     /// What each metric family holds.
