@@ -5,8 +5,9 @@ SWIFT ?= swift
 BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
 APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
-# Only the tests need a browser (the HTML report is opened in headless Chromium).
-TEST_PACKAGES := chromium
+# Only the tests need a browser (the HTML report is opened in headless Chromium) and Debian's prometheus_client
+# (a second parser for the OpenMetrics export; CI fails without it).
+TEST_PACKAGES := chromium python3-prometheus-client
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
 ENGINE_WAIT ?= 60
 

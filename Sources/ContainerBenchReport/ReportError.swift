@@ -12,6 +12,8 @@ public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case plotUnreadable
         /// The format name is not one containerbench writes.
         case unknownFormat
+        /// The run holds nothing the format can carry (a consumer would reject the empty document).
+        case nothingToExport
     }
 
     /// The kind of failure.

@@ -12,6 +12,12 @@ public enum ReportFormat: String, Sendable, Codable, CaseIterable {
     case html
     /// Plain aligned columns for a terminal.
     case text
+    /// Bencher Metric Format JSON (`bencher run --adapter json`), see docs/report-schema.md.
+    case bencher
+    /// github-action-benchmark's `customSmallerIsBetter` JSON array, see docs/report-schema.md.
+    case githubBenchmark = "github-benchmark"
+    /// OpenMetrics 1.0 text of gauges only: a Prometheus textfile-collector file or a Pushgateway body.
+    case openMetrics = "openmetrics"
 
     /// The file name extension of a report in this format.
     public var fileExtension: String {
@@ -21,10 +27,14 @@ public enum ReportFormat: String, Sendable, Codable, CaseIterable {
         case .junit: return "junit.xml"
         case .html: return "html"
         case .text: return "txt"
+        case .bencher: return "bencher.json"
+        case .githubBenchmark: return "github-benchmark.json"
+        case .openMetrics: return "prom"
         }
     }
 
-    /// The format called `name` (`md`/`markdown`, `json`, `junit`/`xml`, `html`, `text`/`txt`).
+    /// The format called `name` (`md`/`markdown`, `json`, `junit`/`xml`, `html`, `text`/`txt`, `bencher`/`bmf`,
+    /// `github-benchmark`/`github-action-benchmark`, `openmetrics`/`prometheus`/`prom`).
     /// - Throws: `ReportError` with code `.unknownFormat` for any other name.
     public static func named(_ name: String) throws -> ReportFormat {
         switch name.lowercased() {
@@ -33,10 +43,14 @@ public enum ReportFormat: String, Sendable, Codable, CaseIterable {
         case "junit", "xml", "junit.xml": return .junit
         case "html", "htm": return .html
         case "text", "txt", "table": return .text
+        case "bencher", "bmf": return .bencher
+        case "github-benchmark", "github-action-benchmark", "customsmallerisbetter": return .githubBenchmark
+        case "openmetrics", "om", "prometheus", "prom": return .openMetrics
         default:
             throw ReportError(
                 .unknownFormat,
-                "unknown report format '\(name)'; use one of md, json, junit, html, text")
+                "unknown report format '\(name)'; use one of md, json, junit, html, text, bencher, github-benchmark, "
+                    + "openmetrics")
         }
     }
 }

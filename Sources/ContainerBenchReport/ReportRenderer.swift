@@ -3,7 +3,8 @@ import Foundation
 /// Renders a run's report in any `ReportFormat`.
 public enum ReportRenderer {
     /// The report of `input` as `format`.
-    /// - Throws: `ReportError` with code `.encoding` when JSON cannot encode a value.
+    /// - Throws: `ReportError` with code `.encoding` when a JSON format cannot encode a value, `.nothingToExport`
+    ///   when the run has no figure for github-action-benchmark (which rejects an empty array).
     public static func render(_ input: ReportInput, as format: ReportFormat) throws -> String {
         switch format {
         case .markdown: return MarkdownReport(input).render()
@@ -11,6 +12,9 @@ public enum ReportRenderer {
         case .junit: return JUnitReport(input).render()
         case .html: return HTMLReport(input).render()
         case .text: return TerminalSummary(input).render()
+        case .bencher: return try BencherReport(input).render()
+        case .githubBenchmark: return try GitHubBenchmarkReport(input).render()
+        case .openMetrics: return OpenMetricsReport(input).render()
         }
     }
 }

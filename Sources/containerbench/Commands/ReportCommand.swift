@@ -6,7 +6,7 @@ import Foundation
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render a stored run's report (md, json, junit, html, text) from the history.",
+        abstract: "Render a stored run's report or export from the history (see --format).",
         discussion: """
             Uses the evaluation stored with the run (budgets, regressions, policy). For md and html written to a \
             file, the run's plots are rendered again into the file's folder (md links them, html inlines them). \
@@ -20,7 +20,7 @@ struct ReportCommand: AsyncParsableCommand {
     var runID: String = "latest"
 
     @Option(
-        help: "md, json, junit, html or text.",
+        help: "md, json, junit, html, text, bencher, github-benchmark or openmetrics.",
         transform: { text in
             do {
                 return try ReportFormat.named(text)
