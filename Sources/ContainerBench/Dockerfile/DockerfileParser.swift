@@ -149,10 +149,12 @@ struct DockerfileParser {
         let keywordEnd = line.scalars.firstIndex { $0.isFieldSeparator } ?? line.count
         let keyword = line[0..<keywordEnd].string.uppercased()
         guard Self.keywords.contains(keyword) else {
+            let written = line[0..<keywordEnd].string
             throw error(
                 .unknownInstruction, line: startLine,
-                "unknown instruction '\(line[0..<keywordEnd].string)': BuildKit knows "
-                    + Self.keywords.sorted().joined(separator: ", "))
+                "unknown instruction '\(written)': if this line continues the one before, that line must end with "
+                    + "the escape character \(Character(escape)); otherwise use a Dockerfile instruction (RUN, COPY, ...)"
+            )
         }
         let (flagWords, rest) = Self.extractFlags(line[keywordEnd..<line.count])
         let flags = flagWords.map { word -> Dockerfile.Flag in

@@ -91,6 +91,9 @@ struct ShellWordLexer: Sendable {
         let keepsUnset: Bool
         var position = 0
         var rawEscapes = false
+        /// `${...}` nesting; bounded so that hostile input cannot exhaust the stack.
+        var depth = 0
+        static let maximumDepth = 64
 
         init(scalars: [Unicode.Scalar], escape: Unicode.Scalar, environment: [String: String], keepsUnset: Bool) {
             self.scalars = scalars
@@ -203,6 +206,11 @@ struct ShellWordLexer: Sendable {
         }
 
         mutating func dollar() throws(Failure) -> String {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else {
+                throw Failure(message: "${...} nested more than \(Self.maximumDepth) deep")
+            }
             position += 1
             guard peek() == "{" else {
                 let name = self.name()
