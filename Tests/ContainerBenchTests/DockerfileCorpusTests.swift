@@ -316,6 +316,40 @@ struct DockerfileCorpusTests {
         #expect(try dockerfile.finalBase()?.image.domain == "gcr.io")
     }
 
+    /// The input of the old `DockerfileRewriter` test (BuildParsingTests): the old rewriter changed the ARG defaults
+    /// and left `FROM ${PYTHON_IMAGE}` alone; the parser replaces the image where each FROM and COPY names it.
+    @Test("the old rewriter's input: every site mapped, ARG defaults and stage references untouched")
+    func oldRewriterInput() throws {
+        let text = """
+            ARG PYTHON_IMAGE=python:3.12-slim-bookworm
+            ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
+            FROM ${UV_IMAGE} AS uv
+            FROM ${PYTHON_IMAGE} AS builder
+            COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /bin/
+            FROM python:3.12-slim-bookworm
+            COPY --from=builder /opt/venv /opt/venv
+            """
+        let dockerfile = try Dockerfile.parse(text, file: "Dockerfile")
+        let (mapped, replacements) = try dockerfile.rewrite(map: [
+            "python:3.12-slim-bookworm": "containerbench/python:3.11-bookworm",
+            "ghcr.io/astral-sh/uv:0.13.9": "containerbench/uv:0.13.9",
+        ])
+        #expect(
+            mapped == """
+                ARG PYTHON_IMAGE=python:3.12-slim-bookworm
+                ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
+                FROM containerbench/uv:0.13.9 AS uv
+                FROM containerbench/python:3.11-bookworm AS builder
+                COPY --from=containerbench/uv:0.13.9 /uv /bin/
+                FROM containerbench/python:3.11-bookworm
+                COPY --from=builder /opt/venv /opt/venv
+                """)
+        #expect(
+            replacements.map(\.line) == [3, 4, 5, 6] && replacements.map(\.kind) == [.from, .from, .copyFrom, .from])
+        // The stage `uv` is not needed by the final stage, so a build does not pull its image.
+        #expect(try dockerfile.baseReferences().map(\.line) == [4, 5, 6])
+    }
+
     /// The project's own Dockerfiles: one parser for them all.
     @Test(arguments: ["fixture", "fastapi", "streamlit", "analytics"])
     func repositoryDockerfiles(service: String) throws {

@@ -8,6 +8,7 @@ extension Dockerfile {
         /// The value as written, quotes and `$` references included; nil for `ARG NAME` without a default.
         public var value: String?
 
+        /// An assignment as written.
         public init(key: String, value: String?) {
             self.key = key
             self.value = value

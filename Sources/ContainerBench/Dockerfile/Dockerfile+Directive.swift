@@ -11,6 +11,7 @@ extension Dockerfile {
         /// 1-based.
         public var line: Int
 
+        /// A directive found at `line`.
         public init(name: String, value: String, line: Int) {
             self.name = name
             self.value = value

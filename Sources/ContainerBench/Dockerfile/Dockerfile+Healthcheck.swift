@@ -18,6 +18,7 @@ extension Dockerfile {
         /// 1-based line of the instruction.
         public var line: Int
 
+        /// A check; durations in seconds, nil where the instruction gives no flag.
         public init(
             command: CommandForm?, interval: Double? = nil, timeout: Double? = nil, startPeriod: Double? = nil,
             startInterval: Double? = nil, retries: Int? = nil, line: Int

@@ -16,6 +16,7 @@ extension Dockerfile {
         /// 1-based line of the delimiter that ends the body.
         public var endLine: Int
 
+        /// A here-document as read from the file.
         public init(name: String, body: String, chomp: Bool, expand: Bool, fileDescriptor: Int?, endLine: Int) {
             self.name = name
             self.body = body

@@ -3,10 +3,12 @@ import Foundation
 extension Dockerfile {
     /// A value an instruction sets, with the line that sets it.
     public struct Setting<Value: Sendable & Equatable>: Sendable, Equatable {
+        /// What the instruction sets, expanded.
         public var value: Value
         /// 1-based line of the instruction.
         public var line: Int
 
+        /// `value`, set at `line`.
         public init(value: Value, line: Int) {
             self.value = value
             self.line = line
@@ -15,6 +17,7 @@ extension Dockerfile {
 
     /// CMD or ENTRYPOINT as written and as the engine runs it.
     public struct ConfiguredCommand: Sendable, Equatable {
+        /// Exec or shell form, as written.
         public var form: CommandForm
         /// The argument vector: exec form as is, shell form behind the SHELL in effect at that line.
         public var argv: [String]
@@ -34,6 +37,7 @@ extension Dockerfile {
         public var workdir: Setting<String>?
         /// The last CMD (an ENTRYPOINT later in the same stage clears it, as in BuildKit).
         public var cmd: ConfiguredCommand?
+        /// The last ENTRYPOINT.
         public var entrypoint: ConfiguredCommand?
         /// The last HEALTHCHECK (possibly `NONE`).
         public var healthcheck: Healthcheck?

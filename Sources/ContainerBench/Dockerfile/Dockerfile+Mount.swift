@@ -26,6 +26,7 @@ extension Dockerfile {
             fields.last { $0.key == key }?.value
         }
 
+        /// Same fields in the same order, at the same place.
         public static func == (lhs: Mount, rhs: Mount) -> Bool {
             lhs.line == rhs.line && lhs.fromText == rhs.fromText
                 && lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)

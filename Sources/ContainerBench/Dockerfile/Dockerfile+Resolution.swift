@@ -16,7 +16,9 @@ extension Dockerfile {
 
         /// One stage, resolved.
         public struct Stage: Sendable, Equatable {
+            /// 0-based, as in `Dockerfile.stages`.
             public var index: Int
+            /// What the stage starts from, after expansion.
             public var base: Base
             /// `--platform` after expansion, or nil.
             public var platform: String?
@@ -26,6 +28,7 @@ extension Dockerfile {
 
         /// The variables FROM sees: automatic platform arguments and the ARGs before the first FROM.
         public var globalArgs: [String: String]
+        /// Every stage, in file order.
         public var stages: [Stage]
         /// Index of the stage the build ends at (`--target`, else the last).
         public var target: Int

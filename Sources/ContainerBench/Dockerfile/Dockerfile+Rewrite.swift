@@ -5,6 +5,7 @@ extension Dockerfile {
     public struct Replacement: Sendable, Equatable, CustomStringConvertible {
         /// 1-based line of the replaced text.
         public var line: Int
+        /// Where the image was named (FROM, COPY --from, --mount from).
         public var kind: ImageReference.Kind
         /// The image as resolved: `python:3.12-slim`.
         public var original: String
@@ -13,6 +14,7 @@ extension Dockerfile {
         /// The text that was replaced: `${PYTHON_IMAGE}`.
         public var written: String
 
+        /// A replacement made at `line`.
         public init(line: Int, kind: ImageReference.Kind, original: String, replacement: String, written: String) {
             self.line = line
             self.kind = kind
@@ -21,6 +23,7 @@ extension Dockerfile {
             self.written = written
         }
 
+        /// `line 3: FROM python:3.12-slim → local/python:3.12`.
         public var description: String { "line \(line): \(kind.instruction) \(original) → \(replacement)" }
     }
 

@@ -38,13 +38,16 @@ public struct DockerfileError: Error, Sendable, CustomStringConvertible, Equatab
         case unmappedBaseImage
     }
 
+    /// What kind of problem.
     public var code: Code
+    /// The Dockerfile, as the user named it.
     public var file: String
     /// 1-based; nil when the problem is not at one place.
     public var line: Int?
     /// What is wrong and what to do.
     public var message: String
 
+    /// An error at `line` of `file`; `message` says what is wrong and what to do.
     public init(_ code: Code, file: String, line: Int? = nil, message: String) {
         self.code = code
         self.file = file
@@ -52,6 +55,7 @@ public struct DockerfileError: Error, Sendable, CustomStringConvertible, Equatab
         self.message = message
     }
 
+    /// `file:line: message`, as compilers print it.
     public var description: String {
         guard let line else { return "\(file): \(message)" }
         return "\(file):\(line): \(message)"

@@ -48,13 +48,16 @@ public struct ImageName: Sendable, Hashable, Codable, CustomStringConvertible {
         return Self.join(repository, tag, digest)
     }
 
+    /// The short form (`familiar`).
     public var description: String { familiar }
 
+    /// The same image once normalised: same registry, repository, effective tag and digest.
     public static func == (lhs: ImageName, rhs: ImageName) -> Bool {
         lhs.domain == rhs.domain && lhs.path == rhs.path && lhs.effectiveTag == rhs.effectiveTag
             && lhs.digest == rhs.digest
     }
 
+    /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(domain)
         hasher.combine(path)

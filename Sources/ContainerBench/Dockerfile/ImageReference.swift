@@ -28,6 +28,7 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     public var image: ImageName
     /// The reference as written in the file: `${PYTHON_IMAGE}`, `python:${PYTHON_VERSION}-slim`.
     public var written: String
+    /// Which instruction names it.
     public var kind: Kind
     /// The Dockerfile.
     public var file: String
@@ -38,6 +39,7 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     /// Where the written reference is in the file.
     var site: Range<Int>
 
+    /// `Dockerfile:3: FROM python:3.12-slim`.
     public var description: String { "\(file):\(line): \(kind.instruction) \(name)" }
 
     /// The error to show before any build when this image is neither present nor pullable nor mapped.

@@ -15,6 +15,7 @@ public struct ComposeFile: Sendable, Equatable {
     /// What compose would warn about: variables used without a value.
     public var warnings: [String]
 
+    /// A compose file as read.
     public init(file: String, directory: String, services: [Service], warnings: [String] = []) {
         self.file = file
         self.directory = directory
@@ -29,24 +30,31 @@ public struct ComposeFile: Sendable, Equatable {
 
     /// One entry of `services:`.
     public struct Service: Sendable, Equatable {
+        /// The key under `services:`.
         public var name: String
         /// 1-based line of the service's key.
         public var line: Int?
         /// Nil for a service that runs a ready-made image.
         public var build: Build?
+        /// `image:`: the image to run, or the tag a build gets.
         public var image: String?
         /// `environment:` from a mapping or a `KEY=VALUE` list; an entry without value takes the variable's value
         /// from the environment, and is left out when that has none.
         public var environment: [String: String]
+        /// `ports:` in order.
         public var ports: [Port]
+        /// `healthcheck:`, or nil (the image's HEALTHCHECK applies).
         public var healthcheck: Healthcheck?
         /// `command:` as an argument vector (a string is split into words as compose splits it).
         public var command: [String]?
+        /// `user:`, as written.
         public var user: String?
         /// The services this one depends on (`depends_on`, list or mapping form).
         public var dependsOn: [String]
+        /// `profiles:`: a service with profiles only runs when one of them is asked for.
         public var profiles: [String]
 
+        /// A service as read; every field but the name is optional in compose.
         public init(
             name: String, line: Int? = nil, build: Build? = nil, image: String? = nil,
             environment: [String: String] = [:], ports: [Port] = [], healthcheck: Healthcheck? = nil,
@@ -79,6 +87,7 @@ public struct ComposeFile: Sendable, Equatable {
         /// 1-based line of the `build` key.
         public var line: Int?
 
+        /// A build section, paths absolute.
         public init(
             context: String, dockerfile: String, target: String? = nil, args: [String: String] = [:], line: Int? = nil
         ) {
@@ -101,6 +110,7 @@ public struct ComposeFile: Sendable, Equatable {
         /// `tcp` (default) or `udp`.
         public var transport: String
 
+        /// A port mapping.
         public init(target: Int, published: String? = nil, hostIP: String? = nil, transport: String = "tcp") {
             self.target = target
             self.published = published
@@ -114,14 +124,20 @@ public struct ComposeFile: Sendable, Equatable {
         /// Docker's form: `["CMD", program, args...]`, `["CMD-SHELL", text]` or `["NONE"]`; empty when the file
         /// gives no test (the image's HEALTHCHECK applies).
         public var test: [String]
+        /// `interval:` in seconds.
         public var interval: Double?
+        /// `timeout:` in seconds.
         public var timeout: Double?
+        /// `start_period:` in seconds.
         public var startPeriod: Double?
+        /// `start_interval:` in seconds.
         public var startInterval: Double?
+        /// `retries:`.
         public var retries: Int?
         /// `disable: true` or a `NONE` test.
         public var disabled: Bool
 
+        /// A healthcheck; durations in seconds.
         public init(
             test: [String], interval: Double? = nil, timeout: Double? = nil, startPeriod: Double? = nil,
             startInterval: Double? = nil, retries: Int? = nil, disabled: Bool = false
