@@ -55,7 +55,8 @@ struct DockerfileCorpusTests {
                 "from python:3.12-slim-bookworm @13",
             ])
         let final = try #require(try dockerfile.finalBase())
-        #expect(final.line == 13 && final.stage == 1)
+        #expect(final.line == 13 && final.stage == 1 && dockerfile.finalStage.index == 1)
+        #expect(dockerfile.finalStage.instructions.map(\.keyword) == ["COPY", "ENV", "USER", "HEALTHCHECK", "CMD"])
         let config = try dockerfile.imageConfig()
         #expect(config.user == Dockerfile.Setting(value: "app", line: 16))
         let check = try #require(config.healthcheck)
@@ -267,6 +268,7 @@ struct DockerfileCorpusTests {
     func buildTarget() throws {
         let (text, dockerfile) = try Self.fixture("targets")
         #expect(dockerfile.stages.map(\.name) == ["base", "dev", "assets", "prod"])
+        #expect(try dockerfile.finalStage.name == "prod" && dockerfile.targetStage("dev").index == 1)
         #expect(
             Self.summary(try dockerfile.baseReferences()) == [
                 "from python:3.12-slim-bookworm @3", "from node:22-bookworm-slim @12",

@@ -84,10 +84,13 @@ public struct Dockerfile: Sendable, Equatable {
         stages.last { $0.isNamed(name) }
     }
 
+    /// The last stage: what a build without `--target` produces. (Parsing guarantees at least one stage.)
+    public var finalStage: Stage { stages[stages.count - 1] }
+
     /// The stage a build with `--target target` ends at: the named stage, or the last one when nil.
     /// - Throws: `DockerfileError(.unknownTarget)` when no stage has that name.
     public func targetStage(_ target: String? = nil) throws -> Stage {
-        guard let target else { return stages[stages.count - 1] }
+        guard let target else { return finalStage }
         guard let stage = stage(named: target) else {
             let names = stages.compactMap(\.name)
             throw DockerfileError(
