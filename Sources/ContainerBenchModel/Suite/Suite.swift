@@ -88,12 +88,18 @@ public struct DriverSpec: Sendable, Codable, Equatable {
     /// This driver's own build context (absolute) when it differs from the service's: `ab` of two git refs builds
     /// each variant from its ref's tree. Nil (suite files) means the service's context.
     public var context: String?
+    /// The stage to build (`--target`); nil builds the last stage.
+    public var target: String?
 
-    public init(name: String, dockerfile: String, buildArgs: [String: String] = [:], context: String? = nil) {
+    public init(
+        name: String, dockerfile: String, buildArgs: [String: String] = [:], context: String? = nil,
+        target: String? = nil
+    ) {
         self.name = name
         self.dockerfile = dockerfile
         self.buildArgs = buildArgs
         self.context = context
+        self.target = target
     }
 }
 
