@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -75,11 +76,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The history of runs (SQLite).
+        // The history of runs: one SQLite file (GRDB) or a shared PostgreSQL database (postgres-nio).
         .target(
             name: "ContainerBenchHistory",
             dependencies: [
-                "ContainerBenchSupport", "ContainerBenchModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "CZlib", "ContainerBenchSupport", "ContainerBenchModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

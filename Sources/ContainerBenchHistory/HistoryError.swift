@@ -8,7 +8,8 @@ public struct HistoryError: Error, Sendable, Equatable, CustomStringConvertible 
         private enum Kind: String, Hashable, Sendable {
             case cannotCreateDirectory, readOnly, cannotOpen, notADatabase, diskFull, newerSchema, corrupt, busy
             case duplicateRun, invalidRecord, runNotFound, baselineNotFound, baselineExists, invalidBaselineFile
-            case ioFailure
+            case ioFailure, invalidLocation, cannotConnect, authenticationFailed, connectionLost, notAHistory
+            case noHistory
         }
 
         private let kind: Kind
@@ -43,8 +44,20 @@ public struct HistoryError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let baselineExists = Code(.baselineExists)
         /// A baseline file is not JSON this binary understands.
         public static let invalidBaselineFile = Code(.invalidBaselineFile)
-        /// Any other SQLite or file-system failure.
+        /// Any other SQLite, PostgreSQL or file-system failure.
         public static let ioFailure = Code(.ioFailure)
+        /// `--history` (or `CONTAINERBENCH_HISTORY`) is neither a file path nor a valid `postgresql://` URL.
+        public static let invalidLocation = Code(.invalidLocation)
+        /// The PostgreSQL server did not answer: refused, unreachable, timed out, or TLS could not be agreed.
+        public static let cannotConnect = Code(.cannotConnect)
+        /// The PostgreSQL server refused the user or its password.
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// The connection to the PostgreSQL server broke; an open transaction was rolled back by the server.
+        public static let connectionLost = Code(.connectionLost)
+        /// The database holds tables that are not a containerbench history.
+        public static let notAHistory = Code(.notAHistory)
+        /// A reading command found no history there (no file, or a database without the history's tables).
+        public static let noHistory = Code(.noHistory)
 
         /// The code's name, e.g. `readOnly`.
         public var description: String { kind.rawValue }
@@ -52,7 +65,7 @@ public struct HistoryError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The kind of failure.
     public var code: Code
-    /// The history file (or folder, or baseline file) concerned.
+    /// The history file (or folder, or baseline file) concerned, or the database's URL without its password.
     public var path: String
     /// The run or baseline concerned, or the underlying error's message.
     public var detail: String
@@ -102,6 +115,24 @@ public struct HistoryError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "`containerbench baseline list`"
         case .baselineExists:
             return "the history \(path) already has a baseline named \(detail): delete it first or ask to replace it"
+        case .invalidLocation:
+            return "the history location \(path) is not valid\(suffix): pass a file path or "
+                + "postgresql://USER@HOST[:PORT]/DATABASE with --history or CONTAINERBENCH_HISTORY"
+        case .cannotConnect:
+            return "cannot connect to the history \(path)\(suffix): check that the server runs and accepts "
+                + "connections at that host and port; nothing was written"
+        case .authenticationFailed:
+            return "the server of the history \(path) refused the login\(suffix): check the user and password "
+                + "(put the password in CONTAINERBENCH_HISTORY, not on the command line); nothing was written"
+        case .connectionLost:
+            return "the connection to the history \(path) was lost\(suffix): the open transaction was rolled "
+                + "back, so nothing of it was stored; check the network and the server, then run again"
+        case .notAHistory:
+            return "\(path) is not a containerbench history\(suffix): pass another database (or ?schema=NAME) "
+                + "with --history"
+        case .noHistory:
+            return "no history at \(path)\(suffix): measure something with `containerbench run` first, or pass "
+                + "--history"
         case .invalidBaselineFile:
             return "the baseline file \(path) cannot be read\(suffix): export it again with "
                 + "`containerbench baseline export`"

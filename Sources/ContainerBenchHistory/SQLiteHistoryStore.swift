@@ -7,7 +7,7 @@ import GRDB
 ///
 /// Dates are stored as milliseconds since 1970 (`datetime(started_at / 1000, 'unixepoch')` in SQL), so a run loads
 /// back equal to what was saved when its dates are whole milliseconds, as `RunRecord.makeID`'s clock gives.
-public final class SQLiteHistoryStore: HistoryStore {
+public final class SQLiteHistoryStore: RelationalHistoryStore {
     /// Where the history lives unless told otherwise.
     public static let defaultPath = "results/history.sqlite"
 
@@ -17,7 +17,8 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// The history file.
     public let path: String
     let pool: DatabasePool
-    let now: @Sendable () -> Date
+    /// The shared queries' view of the file.
+    public let tables: HistoryTables
 
     /// Opens the history at `path`, creating the file and its folders when missing and migrating it to the
     /// current schema.
@@ -38,7 +39,6 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// files of older schema versions are made.
     package init(path: String, now: @escaping @Sendable () -> Date = Date.init, migratingUpTo target: String?) throws {
         self.path = path
-        self.now = now
         try Self.prepareFile(at: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -49,6 +49,7 @@ public final class SQLiteHistoryStore: HistoryStore {
         } catch {
             throw HistoryError.wrapping(error, path: path)
         }
+        tables = HistoryTables(database: SQLiteHistoryDatabase(pool: pool, location: path), now: now)
         do {
             let migrator = HistorySchema.migrator
             let unknown = try pool.read { db in
@@ -127,7 +128,9 @@ public final class SQLiteHistoryStore: HistoryStore {
             throw HistoryError(.notADatabase, path: path, detail: "no SQLite header")
         }
     }
+}
 
+extension SQLiteHistoryStore {
     /// Runs `body` in a read transaction, translating errors.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
@@ -137,57 +140,38 @@ public final class SQLiteHistoryStore: HistoryStore {
         }
     }
 
-    /// Runs `body` in a write transaction (all or nothing), translating errors.
-    func write<T>(runID: String? = nil, _ body: (Database) throws -> T) throws -> T {
+    /// Stores `run` with the file capped at `maximumPageCount` pages for this save, which makes SQLite fail as on a
+    /// full disk; `beforeCommit` runs inside the transaction after every row is written.
+    package func save(
+        _ run: RunRecord, evaluation: Evaluation?, maximumPageCount: Int, beforeCommit: (() throws -> Void)? = nil
+    ) throws {
         do {
-            return try pool.write(body)
+            try pool.write { db in
+                let previous = try Int.fetchOne(db, sql: "PRAGMA max_page_count") ?? 1_073_741_823
+                try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)")
+                defer { try? db.execute(sql: "PRAGMA max_page_count = \(previous)") }
+                let connection = SQLiteConnection(db: db)
+                try HistoryRunWriter.insert(run, connection)
+                if let evaluation { try HistoryRunWriter.insert(evaluation, runID: run.id, connection) }
+                try beforeCommit?()
+            }
         } catch {
-            throw HistoryError.wrapping(error, path: path, runID: runID)
+            throw HistoryError.wrapping(error, path: path, runID: run.id)
         }
     }
-}
 
-extension SQLiteHistoryStore {
-    /// A date as whole milliseconds since 1970.
-    static func milliseconds(_ date: Date) -> Int64 {
-        let value = (date.timeIntervalSince1970 * 1000).rounded()
-        return Int64(exactly: value) ?? (value < 0 ? Int64.min : Int64.max)
+    /// Runs raw SQL in a write transaction: for tests that need a state the API refuses to make (a file from a
+    /// newer binary, a size limit).
+    package func executeRaw(_ sql: String) throws {
+        do {
+            try pool.write { db in try db.execute(sql: sql) }
+        } catch {
+            throw HistoryError.wrapping(error, path: path)
+        }
     }
 
-    /// Milliseconds since 1970 as a date.
-    static func date(milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
-    /// `?, ?, ?` for `count` values.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
-    /// The scenario key of a metric value: the build scenario for build metrics, `-` for the others.
-    static func scenarioKey(_ metric: Metric, _ scenario: BuildScenario) -> String {
-        isBuildMetric(metric) ? scenario.rawValue : "-"
-    }
-
-    /// Whether `metric` is measured per build (and so per build scenario).
-    static func isBuildMetric(_ metric: Metric) -> Bool {
-        metric == .buildSeconds || metric == .installSeconds
-    }
-
-    /// The JSON encoder of stored payloads: exact doubles, NaN and infinities kept as strings.
-    static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    /// The JSON decoder matching `jsonEncoder()`.
-    static func jsonDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
+    /// The file's size in database pages.
+    package func pageCount() throws -> Int? {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }
     }
 }

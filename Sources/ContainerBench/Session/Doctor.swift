@@ -1,5 +1,6 @@
 import ContainerBenchBuild
 import ContainerBenchEngine
+import ContainerBenchHistory
 import ContainerBenchModel
 import ContainerBenchSupport
 import Foundation
@@ -135,6 +136,14 @@ public enum Doctor {
     }
 
     static func historyCheck(_ path: String) -> Check {
+        if case .postgresql(let url)? = try? HistoryLocation.parse(path) {
+            do {
+                _ = try PostgreSQLHistoryStore(url: url)
+                return Check(name: "history", ok: true, required: true, detail: "\(url.redacted) (connected)")
+            } catch {
+                return Check(name: "history", ok: false, required: true, detail: "\(error)")
+            }
+        }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let files = FileManager.default

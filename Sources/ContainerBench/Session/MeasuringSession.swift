@@ -45,6 +45,13 @@ public struct MeasuringSession: Sendable {
     /// Opens the real parts: the engine `DOCKER_HOST` names (connected), a BuildKit-capable docker client, the
     /// host lock and the SQLite history at `historyPath`.
     public static func open(historyPath: String, logger: Logger) async throws(SessionError) -> MeasuringSession {
+        try await open(history: .file(historyPath), logger: logger)
+    }
+
+    /// Opens the real parts with the history at `location` (a SQLite file or a shared PostgreSQL database).
+    public static func open(history location: HistoryLocation, logger: Logger) async throws(SessionError)
+        -> MeasuringSession
+    {
         try await open(
             engine: {
                 let engine = try DockerEngine()
@@ -56,7 +63,7 @@ public struct MeasuringSession: Sendable {
                 return (BuildKitImageBuilder(client: client, engine: engine, logger: logger), client)
             },
             lock: { try HostLock() },
-            history: { try SQLiteHistoryStore(path: historyPath) })
+            history: { try location.open() })
     }
 
     /// A run session over these parts.

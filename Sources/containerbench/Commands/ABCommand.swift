@@ -92,9 +92,10 @@ struct ABCommand: AsyncParsableCommand {
             throw CLI.fail("\(error)", .usageError)
         }
         let printer = ProgressPrinter(quiet: global.quiet || json, terminal: CLI.stdoutIsTerminal)
+        let location = try global.historyLocation()
         let outcome: ABRunner.Result
         do {
-            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let opened = try await MeasuringSession.open(history: location, logger: logger)
             let runner = ABRunner(session: opened.runSession(logger: logger, progress: { printer($0) }))
             let control = RunControl()
             let trap = SignalTrap { signal in

@@ -37,7 +37,7 @@ struct AcknowledgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let annotation = try HistoryInputs.guarded {
             try store.acknowledge(service: service, driver: driver, metric: metric, fromRun: runID, note: note)
         }

@@ -13,11 +13,11 @@ struct BaselineDeleteCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let existed = try HistoryInputs.guarded { try store.deleteBaseline(name: name) }
         guard existed else {
             throw CLI.fail(
-                "\(HistoryError(.baselineNotFound, path: store.path, detail: name))", .infrastructureError)
+                "\(HistoryError(.baselineNotFound, path: store.location, detail: name))", .infrastructureError)
         }
         if !global.quiet { print("deleted baseline \(name)") }
     }

@@ -21,7 +21,7 @@ struct BaselineExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let data = try HistoryInputs.guarded { try store.exportBaseline(name: name) }
         let path = output ?? "baselines/\(name).json"
         if path == "-" {

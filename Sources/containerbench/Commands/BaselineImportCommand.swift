@@ -22,7 +22,7 @@ struct BaselineImportCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("cannot read the baseline file \(file): \(error)", .infrastructureError)
         }
-        let store = try CLI.openHistory(global.history)
+        let store = try CLI.openHistory(try global.historyLocation())
         let baseline = try HistoryInputs.guarded { try store.importBaseline(data, source: file, replacing: replace) }
         if !global.quiet {
             print("imported baseline \(baseline.name) (\(baseline.runIDs.count) run(s)) from \(file)")

@@ -10,7 +10,7 @@ struct BaselineListCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let baselines = try HistoryInputs.guarded { try store.baselines() }
         guard !baselines.isEmpty else {
             print("no baselines; save one with `containerbench baseline save NAME`")

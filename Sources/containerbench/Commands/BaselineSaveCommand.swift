@@ -24,13 +24,13 @@ struct BaselineSaveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         var ids = runs
         if ids.isEmpty {
             let latest = try HistoryInputs.guarded { try store.latestRun(status: .completed, label: nil) }
             guard let latest else {
                 throw CLI.fail(
-                    "the history \(store.path) has no completed run to save as a baseline: pass --run ID",
+                    "the history \(store.location) has no completed run to save as a baseline: pass --run ID",
                     .infrastructureError)
             }
             ids = [latest.id]

@@ -27,7 +27,7 @@ struct CompareCommand: AsyncParsableCommand {
     var format: HistoryInputs.Format = .table
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let baseline = try HistoryInputs.run(runA, in: store)
         let current = try HistoryInputs.run(runB, in: store)
         let evaluation = try HistoryInputs.guarded {

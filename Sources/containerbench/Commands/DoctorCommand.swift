@@ -15,7 +15,10 @@ struct DoctorCommand: AsyncParsableCommand {
     var suite: String = "benchmarks/suite.yaml"
 
     func run() async throws {
-        let checks = await Doctor.run(suitePath: suite, historyPath: global.history)
+        let checks = await Doctor.run(
+            suitePath: suite,
+            historyPath: global.history ?? ProcessInfo.processInfo.environment[
+                HistoryLocation.environmentVariable] ?? HistoryLocation.defaultFile)
         for check in checks {
             let mark = check.ok ? "ok  " : (check.required ? "FAIL" : "warn")
             print("\(mark) \(check.name): \(check.detail)")

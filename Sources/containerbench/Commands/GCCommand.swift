@@ -2,14 +2,22 @@ import ArgumentParser
 import ContainerBench
 import Foundation
 
-/// `containerbench gc`: removes what runs left behind (after `kill -9`).
+/// `containerbench gc`: removes what runs left behind (after `kill -9`), or with `--prune-history` bounds the
+/// history's growth.
 struct GCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Remove containers (and with --images, images) that containerbench runs left behind.",
+        abstract: "Remove containers (and with --images, images) that containerbench runs left behind; with "
+            + "--prune-history, thin old memory timelines instead.",
         discussion: """
             Every container containerbench creates carries the label io.containerbench.managed=1, its run id and \
             the pid of the process that made it. gc removes those whose process is gone (all of them with --all).
+
+            With --prune-history (no engine needed): the memory timelines of all but the newest --keep-timelines \
+            runs (and of the runs a baseline names) are thinned to --timeline-points points each, peaks kept \
+            (0 drops them), then the space is reclaimed (VACUUM) unless --no-vacuum. Per-trial summaries and \
+            every metric sample are kept forever. Nightly jobs run it after `run`. Exit codes: 0 done, 4 the \
+            history cannot be read or written, 64 bad flags.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,7 +28,33 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(help: "Also remove the images containerbench built.")
     var images = false
 
+    @Flag(help: "Thin old memory timelines in the history (--history) instead of removing containers.")
+    var pruneHistory = false
+
+    @Option(help: "With --prune-history: the newest runs whose timelines stay complete.")
+    var keepTimelines: Int = RetentionPolicy.default.keepTimelines
+
+    @Option(help: "With --prune-history: points each older timeline keeps (0 drops them).")
+    var timelinePoints: Int = RetentionPolicy.default.timelinePoints
+
+    @Flag(help: "With --prune-history: do not VACUUM afterwards.")
+    var noVacuum = false
+
+    func validate() throws {
+        if keepTimelines < 0 { throw ValidationError("--keep-timelines must be at least 0, got \(keepTimelines)") }
+        if timelinePoints < 0 || timelinePoints == 1 {
+            throw ValidationError("--timeline-points must be 0 (drop) or at least 2, got \(timelinePoints)")
+        }
+        if pruneHistory && (all || images) {
+            throw ValidationError("--prune-history works on the history only: leave out --all and --images")
+        }
+    }
+
     func run() async throws {
+        if pruneHistory {
+            try pruneTheHistory()
+            return
+        }
         let engine = try await CLI.connectEngine()
         do {
             let removed = try await GarbageCollector(engine: engine).collect(includeLive: all, images: images)
@@ -32,5 +66,17 @@ struct GCCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("\(error)", .infrastructureError)
         }
+    }
+
+    private func pruneTheHistory() throws {
+        let store = try HistoryInputs.openExisting(global)
+        let policy = RetentionPolicy(keepTimelines: keepTimelines, timelinePoints: timelinePoints, vacuum: !noVacuum)
+        let report = try HistoryInputs.guarded { try store.applyRetention(policy) }
+        guard !global.quiet else { return }
+        func size(_ bytes: Int64?) -> String { bytes.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?" }
+        print(
+            "kept the timelines of \(report.keptRuns) run(s); thinned \(report.thinnedTimelines) and dropped "
+                + "\(report.droppedTimelines) trial timeline(s) in \(store.location); size \(size(report.bytesBefore)) → "
+                + "\(size(report.bytesAfter))")
     }
 }

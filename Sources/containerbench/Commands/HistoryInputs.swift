@@ -41,14 +41,15 @@ enum HistoryInputs {
         throw ValidationError("'\(text)' is not a date: use 2026-01-31 or 2026-01-31T12:00:00Z")
     }
 
-    /// Opens a history that must already exist: reading commands never create an empty file by mistake.
-    static func openExisting(_ path: String) throws -> SQLiteHistoryStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLI.fail(
-                "no history at \(path): measure something with `containerbench run` first, or pass --history",
-                .infrastructureError)
+    /// Opens a history that must already exist: reading commands never create an empty file (or schema) by
+    /// mistake.
+    static func openExisting(_ global: GlobalOptions) throws -> any HistoryStore {
+        let location = try global.historyLocation()
+        do {
+            return try location.open(mustExist: true)
+        } catch {
+            throw CLI.fail("\(error)", .infrastructureError)
         }
-        return try CLI.openHistory(path)
     }
 
     /// Runs `body`, turning a thrown error into its message and exit status (history and report errors are
@@ -81,6 +82,6 @@ enum HistoryInputs {
     }
 
     private static func pathOf(_ store: any HistoryStore) -> String {
-        (store as? SQLiteHistoryStore)?.path ?? "history"
+        store.location
     }
 }

@@ -46,15 +46,15 @@ struct PlotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let loadedTargets = try HistoryInputs.guarded {
             targets == "none" ? nil : try TargetsLoader.load(path: targets)
         }
         let chosen = metrics.isEmpty ? [.startupSeconds, .memoryPeakBytes, .imageBytes, .buildSeconds] : metrics
-        let rows = try HistoryInputs.guarded {
-            try store.runs(filter: RunFilter(status: .completed, since: since))
-        }
-        let pairs = Set(rows.flatMap(\.pairs))
+        // The pairs come from a table of their own: no run is read to find them.
+        let measured = try HistoryInputs.guarded { try store.measuredPairs(since: since) }
+        let pairs =
+            measured
             .filter {
                 (services.isEmpty || services.contains($0.service)) && (drivers.isEmpty || drivers.contains($0.driver))
             }
@@ -84,7 +84,7 @@ struct PlotCommand: AsyncParsableCommand {
         guard !written.isEmpty else {
             let scope = services.isEmpty ? "any service" : services.joined(separator: ", ")
             throw CLI.fail(
-                "nothing to plot: no completed run in \(store.path) measured \(chosen.map(\.rawValue).joined(separator: ", ")) "
+                "nothing to plot: no completed run in \(store.location) measured \(chosen.map(\.rawValue).joined(separator: ", ")) "
                     + "for \(scope)\(since.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? "")",
                 .infrastructureError)
         }

@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
     var strict = false
 
     func run() async throws {
-        let store = try HistoryInputs.openExisting(global.history)
+        let store = try HistoryInputs.openExisting(global)
         let record = try HistoryInputs.run(runID, in: store)
         let loadedTargets = try HistoryInputs.guarded {
             targets == "none" ? nil : try TargetsLoader.load(path: targets)

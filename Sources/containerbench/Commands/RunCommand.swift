@@ -158,9 +158,10 @@ struct RunCommand: AsyncParsableCommand {
             throw CLI.fail("\(error)", CLI.status(for: error))
         }
         let printer = ProgressPrinter(quiet: global.quiet, terminal: CLI.stdoutIsTerminal)
+        let location = try global.historyLocation()
         let result: RunResult
         do {
-            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let opened = try await MeasuringSession.open(history: location, logger: logger)
             let session = opened.runSession(logger: logger, progress: { printer($0) })
             let control = RunControl()
             let trap = SignalTrap { signal in

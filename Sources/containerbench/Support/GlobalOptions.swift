@@ -5,14 +5,28 @@ import Logging
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite history file.")
-    var history: String = "results/history.sqlite"
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The history: a SQLite file or postgresql://USER@HOST[:PORT]/DATABASE (default: $CONTAINERBENCH_HISTORY, "
+                + "else results/history.sqlite).", valueName: "file-or-url"))
+    var history: String?
 
     @Flag(name: .shortAndLong, help: "Print debug logs (engine calls, build commands).")
     var verbose = false
 
     @Flag(name: .shortAndLong, help: "Print only the verdict and errors.")
     var quiet = false
+
+    /// Where the history is: the flag, else `CONTAINERBENCH_HISTORY`, else `results/history.sqlite`.
+    /// - Throws: an exit 4 with a message (without any password) when the location is not valid.
+    func historyLocation() throws -> HistoryLocation {
+        do {
+            return try HistoryLocation.resolve(flag: history)
+        } catch {
+            throw CLI.fail("\(error)", .infrastructureError)
+        }
+    }
 
     /// A logger at the level the flags ask for, writing to stderr.
     func makeLogger() -> Logger {
@@ -41,10 +55,10 @@ enum CLI {
         return .infrastructureError
     }
 
-    /// Opens the history store, mapping failure to an infrastructure error with its message.
-    static func openHistory(_ path: String) throws -> SQLiteHistoryStore {
+    /// Opens the history store, creating it when missing, mapping failure to an infrastructure error.
+    static func openHistory(_ location: HistoryLocation) throws -> any HistoryStore {
         do {
-            return try SQLiteHistoryStore(path: path)
+            return try location.open()
         } catch {
             throw fail("\(error)", .infrastructureError)
         }
