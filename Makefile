@@ -11,7 +11,8 @@ TEST_PACKAGES := chromium python3-prometheus-client
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
 ENGINE_WAIT ?= 60
 
-.PHONY: bench test test-packages setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench
+.PHONY: bench test test-packages setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench \
+	history-bench postgres-start postgres-stop
 
 ## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
 bench: setup release
@@ -20,9 +21,20 @@ bench: setup release
 
 ## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
 ## The 200-trial soak runs too (about 2-4 minutes); `make test CONTAINERBENCH_SOAK=0` leaves it out.
+## The history tests run against SQLite and a private PostgreSQL server on 127.0.0.1 (.ci/postgres.sh installs
+## Debian's postgresql when missing, starts it on its own port and data directory, and stops it afterwards, also
+## when the tests fail).
 CONTAINERBENCH_SOAK ?= 1
 test: setup test-packages
-	CONTAINERBENCH_SOAK=$(CONTAINERBENCH_SOAK) $(SWIFT) test --no-parallel
+	bash .ci/postgres.sh run -- env CONTAINERBENCH_SOAK=$(CONTAINERBENCH_SOAK) $(SWIFT) test --no-parallel
+
+## postgres-start / postgres-stop: the tests' private PostgreSQL server, for running history tests by hand
+## (`export CONTAINERBENCH_TEST_POSTGRES_URL=$$(bash .ci/postgres.sh url)`).
+postgres-start:
+	bash .ci/postgres.sh start
+
+postgres-stop:
+	bash .ci/postgres.sh stop
 
 ## setup: idempotent: Debian packages, a running dockerd, local base images.
 setup: packages engine bootstrap
@@ -75,6 +87,10 @@ lock:
 ## harness-bench: measure the harness itself against hyperfine + curl (see benchmarks/harness/README.md).
 harness-bench: setup release
 	bash benchmarks/harness/run.sh
+
+## history-bench: histories of 1k, 10k and 100k runs in SQLite and PostgreSQL; medians of every reading command.
+history-bench: release
+	bash benchmarks/history/run.sh
 
 clean-results:
 	rm -rf results/runs results/history.sqlite results/history.sqlite-wal results/history.sqlite-shm

@@ -89,7 +89,7 @@ public struct HistoryError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "or pass another file with --history"
         case .cannotOpen:
             return "cannot open or create the history \(path)\(suffix): check that the path is a file in a "
-                + "writable folder"
+                + "writable folder, or that the database exists"
         case .notADatabase:
             return "\(path) is not a SQLite database\(suffix): move it away or pass another file with --history"
         case .diskFull:

@@ -79,7 +79,7 @@ enum HistoryMigrationV4 {
             }
             try connection.insert([
                 TrialTimelineRow(
-                    trialID: trialID, runID: try trial.decode("run_id"), sampleCount: samples.count, full: true,
+                    trialID: trialID, runID: try trial.decode("run_id"), sampleCount: samples.count, complete: true,
                     encoding: TimelineCodec.encoding, data: TimelineCodec.encode(samples))
             ])
         }

@@ -296,7 +296,7 @@ enum HistorySchema {
             trial_id INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
             run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             sample_count INTEGER NOT NULL CHECK (sample_count >= 0),
-            full INTEGER NOT NULL,
+            complete INTEGER NOT NULL,
             encoding TEXT NOT NULL,
             data BLOB NOT NULL
         ) STRICT;

@@ -12,6 +12,26 @@ extension HistoryStore {
         try series(service: service, driver: driver, metric: metric, scenario: .cold, since: nil, limit: nil)
     }
 
+    /// The per-run samples of `metric` across completed runs for one build `scenario`, oldest first.
+    public func series(service: String, driver: String, metric: Metric, scenario: BuildScenario) throws
+        -> [SeriesPoint]
+    {
+        try series(service: service, driver: driver, metric: metric, scenario: scenario, since: nil, limit: nil)
+    }
+
+    /// The per-run samples of `metric` of the newest `limit` completed runs started at or after `since`, oldest
+    /// first (cold builds for build metrics).
+    public func series(service: String, driver: String, metric: Metric, since: Date? = nil, limit: Int?) throws
+        -> [SeriesPoint]
+    {
+        try series(service: service, driver: driver, metric: metric, scenario: .cold, since: since, limit: limit)
+    }
+
+    /// The samples kept by baseline `name`, pooled; cold builds for build metrics.
+    public func samples(baseline name: String) throws -> [ServiceDriver: [Metric: [Double]]] {
+        try samples(baseline: name, scenario: .cold)
+    }
+
     /// The metric samples of `runIDs`, pooled; cold builds for build metrics.
     public func samples(runIDs: [String]) throws -> [ServiceDriver: [Metric: [Double]]] {
         try samples(runIDs: runIDs, scenario: .cold)

@@ -74,11 +74,12 @@ extension RelationalHistoryStore {
         var after: Int64 = 0
         while true {
             let batch = try database.write { connection -> Int in
+                // Timelines longer than the policy keeps (every one when dropping): a second pass finds none.
                 let candidates = try connection.rows(
                     """
-                    SELECT trial_id, run_id FROM trial_timelines WHERE full = 1 AND trial_id > ?
+                    SELECT trial_id, run_id FROM trial_timelines WHERE trial_id > ? AND sample_count > ?
                     ORDER BY trial_id LIMIT 2000
-                    """, after)
+                    """, after, max(0, policy.timelinePoints))
                 for candidate in candidates {
                     let trialID: Int64 = try candidate.decode("trial_id")
                     after = trialID
@@ -98,7 +99,7 @@ extension RelationalHistoryStore {
                         timeline.data, encoding: timeline.encoding, expectedCount: timeline.sampleCount)
                     let fewer = TimelineCodec.downsample(samples, to: policy.timelinePoints)
                     try connection.execute(
-                        "UPDATE trial_timelines SET full = 0, sample_count = ?, encoding = ?, data = ? WHERE trial_id = ?",
+                        "UPDATE trial_timelines SET complete = 0, sample_count = ?, encoding = ?, data = ? WHERE trial_id = ?",
                         [
                             .integer(Int64(fewer.count)), .text(TimelineCodec.encoding),
                             .blob(TimelineCodec.encode(fewer)), .integer(trialID),

@@ -165,7 +165,7 @@ extension RelationalHistoryStore {
 
     /// The pairs completed runs measured; see `HistoryStore.measuredPairs(since:)`.
     public func measuredPairs(since: Date?) throws -> [ServiceDriver] {
-        var sql = "SELECT service, driver FROM series_pairs"
+        var sql = "SELECT * FROM series_pairs"
         var arguments: [HistoryValue] = []
         if let since {
             sql += " WHERE last_completed_at >= ?"

@@ -122,7 +122,7 @@ enum HistoryRunWriter {
                 timelines.append(
                     TrialTimelineRow(
                         trialID: trialID, runID: run.id, sampleCount: trial.samples.count,
-                        full: trial.samples.count >= (trial.memory?.sampleCount ?? 0),
+                        complete: trial.samples.count >= (trial.memory?.sampleCount ?? 0),
                         encoding: TimelineCodec.encoding, data: TimelineCodec.encode(trial.samples)))
             }
         }

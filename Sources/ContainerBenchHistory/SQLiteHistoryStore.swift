@@ -170,6 +170,26 @@ extension SQLiteHistoryStore {
         }
     }
 
+    /// Runs `body` and returns the SQL statements the store ran meanwhile (for the query-plan tests).
+    package func statements(during body: () throws -> Void) rethrows -> [String] {
+        guard let database = tables.database as? SQLiteHistoryDatabase else { return [] }
+        database.recorder.start()
+        defer { _ = database.recorder.stop() }
+        try body()
+        return database.recorder.stop()
+    }
+
+    /// SQLite's plan for `sql` (its parameters unbound), one line per step: `SEARCH r USING INDEX ...`.
+    package func queryPlan(_ sql: String) throws -> [String] {
+        try read { db in
+            let unbound = StatementArguments(
+                Array(repeating: DatabaseValue.null, count: sql.filter { $0 == "?" }.count))
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: unbound).map { row in
+                row["detail"] as String? ?? ""
+            }
+        }
+    }
+
     /// The file's size in database pages.
     package func pageCount() throws -> Int? {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }

@@ -1,4 +1,5 @@
 import ContainerBench
+import ContainerBenchTestSupport
 import Foundation
 import Testing
 
@@ -6,9 +7,8 @@ import Testing
 struct HistoryBaselineTests {
     /// A store with three completed runs on machine A (days 1-3), a failed one on A (day 4) and a completed one
     /// on machine B (day 5).
-    private static func populatedStore(at directory: URL) throws -> SQLiteHistoryStore {
-        let store = try SQLiteHistoryStore(
-            path: directory.appendingPathComponent("h.sqlite").path, now: { HistoryFixtures.date(1_764_500_000.5) })
+    private static func populatedStore(_ history: TestHistory) throws -> any HistoryStore {
+        let store = try history.open(now: { HistoryFixtures.date(1_764_500_000.5) })
         for day in 1...5 {
             let run = HistoryFixtures.richRun(
                 id: "day-\(day)", startedAt: HistoryFixtures.date(Double(day) * 86_400),
@@ -19,11 +19,13 @@ struct HistoryBaselineTests {
         return store
     }
 
-    @Test("lastGoodRuns keeps completed runs of the same machine, newest first, minus the excluded")
-    func lastGoodRuns() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Self.populatedStore(at: directory)
+    @Test(
+        "lastGoodRuns keeps completed runs of the same machine, newest first, minus the excluded",
+        arguments: HistoryStoreKind.allCases)
+    func lastGoodRuns(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try Self.populatedStore(history)
         let machineA = HistoryFixtures.environment(cpuCores: 2).comparabilityKey
         let machineB = HistoryFixtures.environment(cpuCores: 8).comparabilityKey
         #expect(machineA != machineB)
@@ -44,11 +46,11 @@ struct HistoryBaselineTests {
         #expect(try store.lastGoodRuns(count: 3, fingerprintKey: "nothing", excluding: []).isEmpty)
     }
 
-    @Test("a baseline keeps its runs' samples after the runs are deleted")
-    func saveListDelete() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Self.populatedStore(at: directory)
+    @Test("a baseline keeps its runs' samples after the runs are deleted", arguments: HistoryStoreKind.allCases)
+    func saveListDelete(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try Self.populatedStore(history)
         let expected = try store.samples(runIDs: ["day-2", "day-3"])
         let saved = try store.saveBaseline(name: "nightly", runIDs: ["day-2", "day-3"], description: "two nights")
         #expect(saved.fingerprintKey == HistoryFixtures.environment().comparabilityKey)
@@ -75,11 +77,12 @@ struct HistoryBaselineTests {
         #expect(gone.code == .baselineNotFound)
     }
 
-    @Test("an exported baseline imports into a fresh history with the same samples")
-    func exportImportRoundTrip() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Self.populatedStore(at: directory)
+    @Test(
+        "an exported baseline imports into a fresh history with the same samples", arguments: HistoryStoreKind.allCases)
+    func exportImportRoundTrip(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try Self.populatedStore(history)
         let saved = try store.saveBaseline(name: "v1.2", runIDs: ["day-3", "day-1"], description: "release 1.2")
         let data = try store.exportBaseline(name: "v1.2")
 
@@ -88,7 +91,9 @@ struct HistoryBaselineTests {
         #expect(text.contains("\"version\" : 1"))
         #expect(text.contains("2025-11-30T10:53:20.500Z"))
 
-        let otherMachine = try SQLiteHistoryStore(path: directory.appendingPathComponent("other/h.sqlite").path)
+        let other = try TestHistory(kind)
+        defer { other.remove() }
+        let otherMachine = try other.open()
         let imported = try otherMachine.importBaseline(data, source: "baselines/v1.2.json", replacing: false)
         #expect(imported == saved)
         #expect(try otherMachine.baselines() == [saved])
@@ -107,11 +112,13 @@ struct HistoryBaselineTests {
         #expect(try otherMachine.importBaseline(data, source: "baselines/v1.2.json", replacing: true) == saved)
     }
 
-    @Test("baseline files that are not JSON, another format or a newer version are refused clearly")
-    func invalidFiles() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Self.populatedStore(at: directory)
+    @Test(
+        "baseline files that are not JSON, another format or a newer version are refused clearly",
+        arguments: HistoryStoreKind.allCases)
+    func invalidFiles(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try Self.populatedStore(history)
         try store.saveBaseline(name: "b", runIDs: ["day-1"], description: "")
         let good = try store.exportBaseline(name: "b")
         let goodText = String(decoding: good, as: UTF8.self)

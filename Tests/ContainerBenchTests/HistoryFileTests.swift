@@ -1,4 +1,5 @@
 import ContainerBench
+import ContainerBenchTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ struct HistoryFileTests {
         let path = directory.appendingPathComponent("results/nested/history.sqlite").path
         let store = try SQLiteHistoryStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
     }
 
     @Test("a schema v1 file migrates in place and its runs, evaluation and baseline load")
@@ -29,7 +30,7 @@ struct HistoryFileTests {
         #expect(try old.appliedSchemaVersions() == ["v1"])
 
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
         #expect(try store.run(id: HistoryFixtures.v1RunID) == HistoryFixtures.v1Run)
         let evaluation = try #require(try store.evaluation(runID: HistoryFixtures.v1RunID))
         #expect(evaluation.budgets == HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID).budgets)
@@ -42,19 +43,40 @@ struct HistoryFileTests {
         #expect(try store.runs(filter: RunFilter()).count == 2)
     }
 
-    @Test("a file migrated by a newer binary is refused with newerSchema naming the file")
-    func newerSchema() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("h.sqlite").path
-        do {
-            let newer = try SQLiteHistoryStore(path: path)
-            try newer.executeRaw("INSERT INTO grdb_migrations (identifier) VALUES ('v3-from-the-future')")
-        }
-        let error = try #require(throws: HistoryError.self) { try SQLiteHistoryStore(path: path) }
+    @Test(
+        "a history migrated by a newer binary is refused with newerSchema naming it",
+        arguments: HistoryStoreKind.allCases)
+    func newerSchema(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let values = kind == .sqlite ? "('v9-from-the-future')" : "('v9-from-the-future', 0)"
+        try history.executeRaw("INSERT INTO \(history.migrationsTable) VALUES \(values)")
+        let error = try #require(throws: HistoryError.self) { try history.open() }
         #expect(error.code == .newerSchema)
-        #expect(error.description.contains(path))
-        #expect(error.description.contains("v3-from-the-future"))
+        #expect(error.description.contains(history.redacted))
+        #expect(error.description.contains("v9-from-the-future"))
+        #expect(!error.description.contains("containerbench-test"), "no password in \(error)")
+        try? history.executeRaw("DELETE FROM \(history.migrationsTable) WHERE identifier = 'v9-from-the-future'")
+    }
+
+    @Test(
+        "a history at an older schema version migrates in place, on both stores", arguments: HistoryStoreKind.allCases)
+    func migratesOlderVersion(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        // A v3 history with a run in it, written with v3's tables (one row per memory sample).
+        _ = try history.open(migratingUpTo: "v3")
+        let run = HistoryFixtures.v1Run
+        try history.executeRaw(HistoryFixtures.version3Inserts(run), migratingUpTo: "v3")
+        let store = try history.open()
+        #expect(try HistoryFixtures.appliedVersions(store) == ["v1", "v2", "v3", "v4"])
+        let loaded = try #require(try store.run(id: run.id))
+        #expect(loaded.trials.map(\.samples) == run.trials.map(\.samples))
+        #expect(loaded.trials.map(\.phases) == run.trials.map(\.phases))
+        let row = try #require(try store.runs(filter: RunFilter()).first)
+        #expect(row.trialCount == run.trials.count && row.failedTrialCount == 1 && row.pairs.count == 2)
+        #expect(try store.series(service: "fastapi", driver: "uv", metric: .startupSeconds).first?.median == 1.375)
+        #expect(try store.measuredPairs(since: nil).count == 2)
     }
 
     @Test("a file that is not SQLite is refused with notADatabase and left as it was")
@@ -125,14 +147,19 @@ struct HistoryFileTests {
         // SQLite's own size limit raises the same SQLITE_FULL a full disk does.
         let pages = try #require(try store.pageCount())
         var big = HistoryFixtures.richRun()
+        // Timelines are packed and compressed: noise is what takes room.
+        var generator = SeededGenerator(seed: 7)
         big.trials[0].samples = (0..<20_000).map {
-            MemorySample(t: Double($0) / 20, usageBytes: 1, workingSetBytes: 1, rssBytes: 1, cacheBytes: 1)
+            MemorySample(
+                t: Double($0) / 20 + generator.nextUnit() / 100, usageBytes: Int64(generator.next() >> 20),
+                workingSetBytes: Int64(generator.next() >> 20), rssBytes: Int64(generator.next() >> 20),
+                cacheBytes: Int64(generator.next() >> 20))
         }
         let error = try #require(throws: HistoryError.self) {
             try store.save(big, evaluation: nil, maximumPageCount: pages + 2)
         }
         #expect(error.code == .diskFull)
-        #expect(error.description.contains(store.path))
+        #expect(error.description.contains(store.location))
         #expect(try store.rowCounts(runID: big.id).values.allSatisfy { $0 == 0 })
         #expect(try store.run(id: HistoryFixtures.minimalRun().id) == HistoryFixtures.minimalRun())
     }

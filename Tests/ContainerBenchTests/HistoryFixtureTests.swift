@@ -141,6 +141,119 @@ enum HistoryFixtures {
             ])
     }
 
+    /// Saves `run` through the shared save with `beforeCommit` run inside its open transaction.
+    static func save(
+        _ run: RunRecord, evaluation: Evaluation? = nil, into store: any HistoryStore,
+        beforeCommit: @escaping () throws -> Void
+    ) throws {
+        guard let relational = store as? any RelationalHistoryStore else {
+            Issue.record("\(store.location) is not a relational store")
+            return
+        }
+        try relational.save(run, evaluation: evaluation, beforeCommit: beforeCommit)
+    }
+
+    /// The schema versions applied to `store`, whichever kind it is.
+    static func appliedVersions(_ store: any HistoryStore) throws -> [String] {
+        switch store {
+        case let store as SQLiteHistoryStore: return try store.appliedSchemaVersions()
+        case let store as PostgreSQLHistoryStore: return try store.appliedSchemaVersions()
+        default: return []
+        }
+    }
+
+    /// SQL that stores `run` as a schema v3 history holds it (a row per memory sample, no v4 tables), in the SQL
+    /// both stores accept: how an older history of either kind is made for the migration tests.
+    static func version3Inserts(_ run: RunRecord) -> String {
+        func literal(_ value: Any?) -> String {
+            switch value {
+            case nil: return "NULL"
+            case let text as String: return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            case let flag as Bool: return flag ? "1" : "0"
+            case let number as Double: return "\(number)"
+            case let number as Int: return "\(number)"
+            case let number as Int64: return "\(number)"
+            default: return value.map { "\($0)" } ?? "NULL"
+            }
+        }
+        func insert(_ table: String, _ columns: [(String, Any?)]) -> String {
+            "INSERT INTO \(table) (\(columns.map(\.0).joined(separator: ", "))) VALUES ("
+                + columns.map { literal($0.1) }.joined(separator: ", ") + ");\n"
+        }
+        let milliseconds = { (date: Date) in Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        let environment = run.environment
+        var sql = insert(
+            "runs",
+            [
+                ("id", run.id), ("started_at", milliseconds(run.startedAt)),
+                ("finished_at", run.finishedAt.map(milliseconds)), ("status", run.status.rawValue),
+                ("label", run.label), ("suite", run.suite), ("fingerprint_key", environment.comparabilityKey),
+            ])
+        sql += insert(
+            "environments",
+            [
+                ("run_id", run.id), ("kernel", environment.kernel), ("cpu_model", environment.cpuModel),
+                ("cpu_cores", environment.cpuCores), ("memory_bytes", environment.memoryBytes),
+                ("engine_version", environment.engineVersion), ("api_version", environment.apiVersion),
+                ("storage_driver", environment.storageDriver), ("cgroup_version", environment.cgroupVersion),
+                ("build_client", environment.buildClient), ("harness_version", environment.harnessVersion),
+                ("base_images", "{}"), ("lock_hashes", "{}"), ("git_commit", environment.gitCommit),
+                ("git_dirty", environment.gitDirty), ("limits", environment.limits),
+                ("index_mode", environment.indexMode), ("base_image_uses", "[]"),
+            ])
+        for (position, build) in run.builds.enumerated() {
+            sql += insert(
+                "builds",
+                [
+                    ("id", position + 1), ("run_id", run.id), ("position", position), ("service", build.service),
+                    ("driver", build.driver), ("scenario", build.scenario.rawValue), ("seconds", build.seconds),
+                    ("succeeded", build.succeeded),
+                ])
+        }
+        for (position, trial) in run.trials.enumerated() {
+            sql += insert(
+                "trials",
+                [
+                    ("id", position + 1), ("run_id", run.id), ("is_floor", false), ("position", position),
+                    ("service", trial.service), ("driver", trial.driver), ("trial_index", trial.index),
+                    ("succeeded", trial.succeeded), ("failure", trial.failure?.description),
+                    ("cold_cache", trial.coldCache), ("created_s", trial.phases.created),
+                    ("started_s", trial.phases.started), ("running_s", trial.phases.running),
+                    ("first_tcp_s", trial.phases.firstTCP), ("ready_s", trial.phases.ready),
+                    ("healthy_s", trial.phases.healthy), ("memory_peak_bytes", trial.memory?.peakBytes),
+                    ("memory_working_set_peak_bytes", trial.memory?.workingSetPeakBytes),
+                    ("memory_rss_peak_bytes", trial.memory?.rssPeakBytes),
+                    ("memory_sample_count", trial.memory?.sampleCount),
+                    ("memory_mean_interval_s", trial.memory?.meanIntervalSeconds),
+                ])
+            for (index, sample) in trial.samples.enumerated() {
+                sql += insert(
+                    "memory_samples",
+                    [
+                        ("trial_id", position + 1), ("position", index), ("t", sample.t),
+                        ("usage_bytes", sample.usageBytes), ("working_set_bytes", sample.workingSetBytes),
+                        ("rss_bytes", sample.rssBytes), ("cache_bytes", sample.cacheBytes),
+                    ])
+            }
+        }
+        for pair in run.pairs {
+            for metric in Metric.allCases {
+                let values = run.values(of: metric, service: pair.service, driver: pair.driver)
+                let scenario = metric == .buildSeconds || metric == .installSeconds ? "cold" : "-"
+                for (position, value) in values.enumerated() {
+                    sql += insert(
+                        "metric_values",
+                        [
+                            ("run_id", run.id), ("service", pair.service), ("driver", pair.driver),
+                            ("metric", metric.rawValue), ("scenario", scenario), ("position", position),
+                            ("value", value),
+                        ])
+                }
+            }
+        }
+        return sql
+    }
+
     /// A fresh folder for one test; remove it with `FileManager.default.removeItem`.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory

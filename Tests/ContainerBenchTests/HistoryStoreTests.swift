@@ -1,15 +1,17 @@
 import ContainerBench
+import ContainerBenchTestSupport
 import Foundation
 import Testing
 
-@Suite("SQLite history store")
+@Suite("History store (SQLite and PostgreSQL)")
 struct HistoryStoreTests {
-    @Test("a saved run loads back equal, with its evaluation", arguments: ["rich", "minimal"])
-    func roundTrip(kind: String) throws {
-        let run = kind == "rich" ? HistoryFixtures.richRun() : HistoryFixtures.minimalRun()
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test(
+        "a saved run loads back equal, with its evaluation", arguments: HistoryStoreKind.allCases, ["rich", "minimal"])
+    func roundTrip(kind: HistoryStoreKind, shape: String) throws {
+        let run = shape == "rich" ? HistoryFixtures.richRun() : HistoryFixtures.minimalRun()
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let evaluation = HistoryFixtures.evaluation(runID: run.id)
         try store.save(run, evaluation: evaluation)
 
@@ -23,44 +25,46 @@ struct HistoryStoreTests {
         #expect(try store.evaluation(runID: "nope") == nil)
     }
 
-    @Test("a run saved without an evaluation has none")
-    func noEvaluation() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test("a run saved without an evaluation has none", arguments: HistoryStoreKind.allCases)
+    func noEvaluation(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         try store.save(HistoryFixtures.richRun(), evaluation: nil)
         #expect(try store.evaluation(runID: HistoryFixtures.richRun().id) == nil)
         #expect(try store.run(id: HistoryFixtures.richRun().id) == HistoryFixtures.richRun())
     }
 
-    @Test("a run that violates a CHECK late in the save leaves no row anywhere")
-    func atomicOnConstraintViolation() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test("a run that violates a CHECK late in the save leaves no row anywhere", arguments: HistoryStoreKind.allCases)
+    func atomicOnConstraintViolation(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         var run = HistoryFixtures.richRun()
         // The floor trials are written after the run, builds, images and trials: the failure comes part-way.
         run.floorTrials[0].index = -1
         let error = try #require(throws: HistoryError.self) { try store.save(run, evaluation: nil) }
         #expect(error.code == .invalidRecord)
-        #expect(error.description.contains(store.path))
+        #expect(error.description.contains(store.location))
         let counts = try store.rowCounts(runID: run.id)
-        #expect(counts.count == 12)
+        #expect(counts.count == 14)
         #expect(counts.values.allSatisfy { $0 == 0 }, "rows left behind: \(counts)")
         #expect(try store.runs(filter: RunFilter()).isEmpty)
     }
 
-    @Test("a failure just before commit (a crash, a kill) leaves no row anywhere")
-    func atomicOnLateFailure() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test("a failure just before commit (a crash, a kill) leaves no row anywhere", arguments: HistoryStoreKind.allCases)
+    func atomicOnLateFailure(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let run = HistoryFixtures.richRun()
         struct Killed: Error {}
         var countsInside: [String: Int] = [:]
+        // Another connection (SQLite: another pool; PostgreSQL: another session), as another process would read.
+        let reader = try history.open()
         #expect(throws: HistoryError.self) {
-            try store.save(run, evaluation: HistoryFixtures.evaluation(runID: run.id)) {
-                countsInside = try Self.countsFromInside(store, run.id)
+            try HistoryFixtures.save(run, evaluation: HistoryFixtures.evaluation(runID: run.id), into: store) {
+                countsInside = try Self.countsFromInside(reader, run.id)
                 throw Killed()
             }
         }
@@ -70,16 +74,18 @@ struct HistoryStoreTests {
         #expect(try store.rowCounts(runID: run.id).values.allSatisfy { $0 == 0 })
     }
 
-    /// Counts through the pool's readers: they must see nothing of an uncommitted run.
-    private static func countsFromInside(_ store: SQLiteHistoryStore, _ runID: String) throws -> [String: Int] {
+    /// Counts through another connection: it must see nothing of an uncommitted run.
+    private static func countsFromInside(_ store: any HistoryStore, _ runID: String) throws -> [String: Int] {
         try store.rowCounts(runID: runID)
     }
 
-    @Test("saving a run id twice fails with duplicateRun and keeps the first run intact")
-    func duplicateRun() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test(
+        "saving a run id twice fails with duplicateRun and keeps the first run intact",
+        arguments: HistoryStoreKind.allCases)
+    func duplicateRun(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let first = HistoryFixtures.richRun()
         try store.save(first, evaluation: nil)
         let countsBefore = try store.rowCounts(runID: first.id)
@@ -92,13 +98,14 @@ struct HistoryStoreTests {
         #expect(try store.rowCounts(runID: first.id) == countsBefore)
     }
 
-    @Test("a reader on another pool reads while a writer holds its transaction open")
-    func readerDuringWrite() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("h.sqlite").path
-        let writer = try SQLiteHistoryStore(path: path)
-        let reader = try SQLiteHistoryStore(path: path)
+    @Test(
+        "a reader on another pool reads while a writer holds its transaction open", arguments: HistoryStoreKind.allCases
+    )
+    func readerDuringWrite(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let writer = try history.open()
+        let reader = try history.open()
         let old = HistoryFixtures.richRun(id: "20261128T000000Z-00000001", startedAt: HistoryFixtures.date(1.7e9))
         try writer.save(old, evaluation: nil)
         let new = HistoryFixtures.richRun()
@@ -109,9 +116,9 @@ struct HistoryStoreTests {
         var openedDuringWrite: [String] = []
         let clock = ContinuousClock()
         let start = clock.now
-        try writer.save(new, evaluation: nil) {
+        try HistoryFixtures.save(new, into: writer) {
             // A reader opened now (a `history` command started mid-save) must not wait for the writer either.
-            openedDuringWrite = try SQLiteHistoryStore(path: path).runs(filter: RunFilter()).map(\.id)
+            openedDuringWrite = try history.open().runs(filter: RunFilter()).map(\.id)
             // The writer has written every row of `new` and not committed: the reader neither fails nor waits,
             // and sees the last committed state.
             seenDuringWrite = try reader.runs(filter: RunFilter()).map(\.id)
@@ -128,11 +135,13 @@ struct HistoryStoreTests {
         #expect(try reader.run(id: new.id) == new)
     }
 
-    @Test("runs are listed newest first and filtered by service, driver, label, status, date and count")
-    func listing() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test(
+        "runs are listed newest first and filtered by service, driver, label, status, date and count",
+        arguments: HistoryStoreKind.allCases)
+    func listing(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let a = HistoryFixtures.richRun(id: "a", startedAt: HistoryFixtures.date(1000), label: "nightly")
         let b = HistoryFixtures.richRun(id: "b", startedAt: HistoryFixtures.date(2000), status: .failed, label: "pr")
         var c = HistoryFixtures.minimalRun(id: "c")
@@ -167,11 +176,11 @@ struct HistoryStoreTests {
         #expect(try store.latestRun(status: .completed, label: "pr") == nil)
     }
 
-    @Test("deleting a run removes every row of it and its annotations")
-    func deleteCascades() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test("deleting a run removes every row of it and its annotations", arguments: HistoryStoreKind.allCases)
+    func deleteCascades(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let run = HistoryFixtures.richRun()
         try store.save(run, evaluation: HistoryFixtures.evaluation(runID: run.id))
         try store.acknowledge(service: "fastapi", driver: "uv", metric: .imageBytes, fromRun: run.id, note: "bigger")
@@ -182,11 +191,13 @@ struct HistoryStoreTests {
         #expect(try store.deleteRun(id: run.id) == false)
     }
 
-    @Test("series: completed runs oldest first, per-run samples and median, since and limit")
-    func series() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test(
+        "series: completed runs oldest first, per-run samples and median, since and limit",
+        arguments: HistoryStoreKind.allCases)
+    func series(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         for day in 0..<5 {
             let run = HistoryFixtures.richRun(
                 id: "run-\(day)", startedAt: HistoryFixtures.date(Double(day) * 86_400),
@@ -213,11 +224,13 @@ struct HistoryStoreTests {
         #expect(try store.series(service: "nope", driver: "uv", metric: .startupSeconds).isEmpty)
     }
 
-    @Test("samples pools the runs' values exactly as RunRecord.values extracts them")
-    func pooledSamples() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path)
+    @Test(
+        "samples pools the runs' values exactly as RunRecord.values extracts them", arguments: HistoryStoreKind.allCases
+    )
+    func pooledSamples(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
+        let store = try history.open()
         let first = HistoryFixtures.richRun(id: "r1")
         let second = HistoryFixtures.richRun(id: "r2", startupOffset: 1)
         try store.save(first, evaluation: nil)
@@ -236,12 +249,12 @@ struct HistoryStoreTests {
         #expect(error.description.contains("missing"))
     }
 
-    @Test("annotations acknowledge a change from a stored run on")
-    func annotations() throws {
-        let directory = try HistoryFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    @Test("annotations acknowledge a change from a stored run on", arguments: HistoryStoreKind.allCases)
+    func annotations(kind: HistoryStoreKind) throws {
+        let history = try TestHistory(kind)
+        defer { history.remove() }
         let clock = HistoryFixtures.date(1_764_400_000.25)
-        let store = try SQLiteHistoryStore(path: directory.appendingPathComponent("h.sqlite").path, now: { clock })
+        let store = try history.open(now: { clock })
         let run = HistoryFixtures.richRun()
         try store.save(run, evaluation: nil)
         let saved = try store.acknowledge(

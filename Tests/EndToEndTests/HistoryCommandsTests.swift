@@ -3,19 +3,21 @@ import ContainerBenchTestSupport
 import Foundation
 import Testing
 
-/// A history file filled with runs built here: a baseline, a like run, a slower one and a failed one.
+/// A history (a file, or a schema of the test PostgreSQL database) filled with runs built here: a baseline, a like
+/// run, a slower one and a failed one.
 struct HistoryFile {
-    let directory: TemporaryDirectory
-    let path: String
+    let history: TestHistory
+    var directory: TemporaryDirectory { history.directory }
+    /// What `--history` is given.
+    var path: String { history.location }
     /// Oldest to newest: base, same (like base), slow (startup +60%, memory +50%), broken (failed).
     let base: RunRecord
     let same: RunRecord
     let slow: RunRecord
     let broken: RunRecord
 
-    init() throws {
-        directory = try TemporaryDirectory("cb-e2e-history")
-        path = directory.path + "/history.sqlite"
+    init(_ kind: HistoryStoreKind = .sqlite) throws {
+        history = try TestHistory(kind)
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         let quick = [0.50, 0.52, 0.49, 0.51, 0.53, 0.50, 0.48, 0.52]
         base = Self.run("20260528T000000Z-0000000a", start, startup: quick, memory: 60)
@@ -28,7 +30,7 @@ struct HistoryFile {
         failed.status = .failed
         failed.errors = ["build of web/uv failed"]
         broken = failed
-        let store = try SQLiteHistoryStore(path: path)
+        let store = try history.open()
         for run in [base, same, slow, broken] {
             try store.save(run, evaluation: Evaluation(runID: run.id))
         }
@@ -72,13 +74,18 @@ struct HistoryFile {
         try await Binary.run(arguments + ["--history", path], environment: ["CONTAINERBENCH_LOCK": "/tmp/cli.lock"])
     }
 
-    func remove() { directory.remove() }
+    /// Opens the history in this process.
+    func open() throws -> any HistoryStore { try history.open() }
+
+    func remove() { history.remove() }
 }
 
 @Suite("history, compare, baseline, acknowledge, report, plot", .serialized)
 struct HistoryCommandsTests {
-    @Test func historyListsRunsNewestFirstAndFilters() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func historyListsRunsNewestFirstAndFilters(kind: HistoryStoreKind)
+        async throws
+    {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let table = try await file.run(["history"])
         #expect(table.exitCode == 0, "\(table.error)")
@@ -107,8 +114,10 @@ struct HistoryCommandsTests {
         #expect(Set(recent.runs.map(\.id)) == [file.slow.id, file.broken.id], "\(since.output)")
     }
 
-    @Test func historyWithAMetricListsPerRunMedians() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func historyWithAMetricListsPerRunMedians(kind: HistoryStoreKind)
+        async throws
+    {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let result = try await file.run(
             ["history", "--metric", "startup_seconds", "--driver", "uv", "--format", "json"])
@@ -127,8 +136,10 @@ struct HistoryCommandsTests {
         #expect(table.output.contains("web"), "\(table.output)")
     }
 
-    @Test func compareFindsTheRegressionAndExitsTwo() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func compareFindsTheRegressionAndExitsTwo(kind: HistoryStoreKind)
+        async throws
+    {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let result = try await file.run(["compare", file.base.id, file.slow.id])
         #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\(result.error)")
@@ -151,8 +162,10 @@ struct HistoryCommandsTests {
         #expect(report.findings.first { $0.metric == .imageBytes }?.change == .unchanged)
     }
 
-    @Test func compareOfLikeRunsPassesAndAnImprovementIsNoRegression() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func compareOfLikeRunsPassesAndAnImprovementIsNoRegression(
+        kind: HistoryStoreKind
+    ) async throws {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let like = try await file.run(["compare", file.base.id, file.same.id])
         #expect(like.exitCode == 0, "\(like.output)")
@@ -162,8 +175,10 @@ struct HistoryCommandsTests {
         #expect(better.output.contains("improvement"))
     }
 
-    @Test func unknownRunsAreInfrastructureErrorsNamingTheRun() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func unknownRunsAreInfrastructureErrorsNamingTheRun(
+        kind: HistoryStoreKind
+    ) async throws {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let compare = try await file.run(["compare", file.base.id, "20990101T000000Z-deadbeef"])
         #expect(compare.exitCode == ExitStatus.infrastructureError.rawValue)
@@ -205,8 +220,8 @@ struct HistoryCommandsTests {
         #expect(!result.error.isEmpty)
     }
 
-    @Test func baselineLifecycle() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func baselineLifecycle(kind: HistoryStoreKind) async throws {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let saved = try await file.run(["baseline", "save", "nightly", "--description", "before the upgrade"])
         #expect(saved.exitCode == 0, "\(saved.error)")
@@ -243,7 +258,7 @@ struct HistoryCommandsTests {
         #expect(reimported.exitCode == 0)
 
         // A run judged against the named baseline through the library the run command uses.
-        let store = try SQLiteHistoryStore(path: file.path)
+        let store = try file.open()
         let evaluation = try RunAnalysis().evaluate(
             file.slow, targets: nil, policy: [], store: store, baseline: .named("pair"))
         #expect(evaluation.regressions.contains { $0.metric == .startupSeconds && $0.change == .regression })
@@ -256,8 +271,10 @@ struct HistoryCommandsTests {
         #expect(noRun.exitCode == 4)
     }
 
-    @Test func acknowledgedRegressionIsReportedWithoutFailing() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func acknowledgedRegressionIsReportedWithoutFailing(
+        kind: HistoryStoreKind
+    ) async throws {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         for driver in ["uv", "pip"] {
             for metric in ["startup_seconds", "memory_peak_bytes", "memory_working_set_bytes"] {
@@ -275,8 +292,10 @@ struct HistoryCommandsTests {
         #expect(compare.output.contains("regression (acknowledged)"))
     }
 
-    @Test func reportRendersEveryFormatWithPlots() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func reportRendersEveryFormatWithPlots(kind: HistoryStoreKind)
+        async throws
+    {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let folder = file.directory.path + "/report"
         let markdown = try await file.run(
@@ -307,8 +326,10 @@ struct HistoryCommandsTests {
         #expect(page.contains("data:image/"), "html inlines its plots")
     }
 
-    @Test func plotWritesTrendChartsAndSaysWhat() async throws {
-        let file = try HistoryFile()
+    @Test(arguments: HistoryStoreKind.allCases) func plotWritesTrendChartsAndSaysWhat(kind: HistoryStoreKind)
+        async throws
+    {
+        let file = try HistoryFile(kind)
         defer { file.remove() }
         let folder = file.directory.path + "/plots"
         let result = try await file.run(

@@ -11,7 +11,7 @@ struct TrialTimelineRow: HistoryTableRow {
     /// Samples stored in `data`.
     var sampleCount: Int
     /// Every sample the trial took (as many as its memory summary counted); false once thinned.
-    var full: Bool
+    var complete: Bool
     /// `TimelineCodec.encoding`.
     var encoding: String
     /// The packed samples.

@@ -1,11 +1,13 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A postgres-nio connection inside a transaction, as the history's shared queries use it. Queries run on the
 /// connection's NIO event loop; the calling thread waits for their future (never a cooperative-pool task).
 struct PostgreSQLConnection: HistoryConnection {
     let connection: PostgresConnection
+    let pending: PendingQueries
     let logger: Logger
 
     var dialect: HistoryDialect { .postgresql }
@@ -30,7 +32,12 @@ struct PostgreSQLConnection: HistoryConnection {
             }
         }
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings)
-        return try connection.query(query, logger: logger).wait().rows
+        // A query written after the channel closed would never be answered: the pending list fails it instead.
+        let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let ticket = try pending.add(promise)
+        defer { pending.remove(ticket) }
+        connection.query(query, logger: logger).cascade(to: promise)
+        return try promise.futureResult.wait().rows
     }
 
     /// `sql` with its `?` placeholders numbered `$1`, `$2`, ... (outside quoted literals and identifiers).

@@ -10,7 +10,7 @@ import Synchronization
 final class PostgreSQLHistoryDatabase: HistoryDatabase {
     let url: PostgreSQLURL
     let logger: Logger
-    private let connection: Mutex<PostgresConnection?>
+    private let connection: Mutex<(connection: PostgresConnection, pending: PendingQueries)?>
 
     var location: String { url.redacted }
 
@@ -24,7 +24,7 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
     }
 
     deinit {
-        if let open = connection.withLock({ $0 }) { _ = try? open.close().wait() }
+        if let open = connection.withLock({ $0 }) { _ = try? open.connection.close().wait() }
     }
 
     func read<T>(_ body: (any HistoryConnection) throws -> T) throws -> T {
@@ -51,7 +51,8 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         try connection.withLock { state in
             let open = try usable(&state)
             do {
-                _ = try PostgreSQLConnection(connection: open, logger: logger).execute("VACUUM trial_timelines", [])
+                _ = try PostgreSQLConnection(connection: open.connection, pending: open.pending, logger: logger)
+                    .execute("VACUUM trial_timelines", [])
             } catch {
                 throw translate(error, runID: nil)
             }
@@ -63,7 +64,7 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
     ) throws -> T {
         try connection.withLock { state in
             let open = try usable(&state)
-            let sql = PostgreSQLConnection(connection: open, logger: logger)
+            let sql = PostgreSQLConnection(connection: open.connection, pending: open.pending, logger: logger)
             do {
                 try sql.execute(begin, [])
                 let value = try body(sql)
@@ -71,21 +72,23 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
                 return value
             } catch {
                 // When the connection is gone the server has already rolled the transaction back.
-                if !open.isClosed { _ = try? sql.execute("ROLLBACK", []) }
+                if !open.connection.isClosed { _ = try? sql.execute("ROLLBACK", []) }
                 throw translate(error, runID: runID)
             }
         }
     }
 
     /// The open connection, reconnecting when the server or the network dropped the last one.
-    private func usable(_ state: inout PostgresConnection?) throws -> PostgresConnection {
-        if let open = state, !open.isClosed { return open }
+    private func usable(_ state: inout (connection: PostgresConnection, pending: PendingQueries)?) throws
+        -> (connection: PostgresConnection, pending: PendingQueries)
+    {
+        if let open = state, !open.connection.isClosed { return open }
         let fresh = try connect()
         state = fresh
         return fresh
     }
 
-    private func connect() throws -> PostgresConnection {
+    private func connect() throws -> (connection: PostgresConnection, pending: PendingQueries) {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: try tls())
@@ -94,9 +97,10 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
         do {
-            return try PostgresConnection.connect(
+            let connection = try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
             ).wait()
+            return (connection, PendingQueries(following: connection))
         } catch {
             throw translate(error, runID: nil, connecting: true)
         }
@@ -128,6 +132,9 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
 
     private static func classify(_ error: any Error, runID: String?, connecting: Bool) -> HistoryError {
         if let error = error as? HistoryError { return error }
+        if error is PendingQueries.Closed {
+            return HistoryError(.connectionLost, path: "", detail: "the server closed the connection")
+        }
         guard let error = error as? PSQLError else {
             return HistoryError(connecting ? .cannotConnect : .connectionLost, path: "", detail: "\(error)")
         }

@@ -4,15 +4,18 @@ import GRDB
 /// A GRDB database connection inside a transaction, as the history's shared queries use it.
 struct SQLiteConnection: HistoryConnection {
     let db: Database
+    var recorder: StatementRecorder?
 
     var dialect: HistoryDialect { .sqlite }
 
     func execute(_ sql: String, _ arguments: [HistoryValue]) throws {
+        recorder?.record(sql)
         let statement = try db.cachedStatement(sql: sql)
         try statement.execute(arguments: StatementArguments(arguments.map(Self.databaseValue)))
     }
 
     func rows(_ sql: String, _ arguments: [HistoryValue]) throws -> [HistoryRow] {
+        recorder?.record(sql)
         let statement = try db.cachedStatement(sql: sql)
         let columns = statement.columnNames
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(Self.databaseValue)))
@@ -40,48 +43,6 @@ struct SQLiteConnection: HistoryConnection {
         case .double(let real): return .real(real)
         case .string(let text): return .text(text)
         case .blob(let data): return .blob([UInt8](data))
-        }
-    }
-}
-
-/// The history file as a `HistoryDatabase`: GRDB's pool (WAL: readers never wait for a writer).
-struct SQLiteHistoryDatabase: HistoryDatabase {
-    let pool: DatabasePool
-    let location: String
-
-    func read<T>(_ body: (any HistoryConnection) throws -> T) throws -> T {
-        do {
-            return try pool.read { db in try body(SQLiteConnection(db: db)) }
-        } catch {
-            throw HistoryError.wrapping(error, path: location)
-        }
-    }
-
-    func write<T>(runID: String?, _ body: (any HistoryConnection) throws -> T) throws -> T {
-        do {
-            return try pool.write { db in try body(SQLiteConnection(db: db)) }
-        } catch {
-            throw HistoryError.wrapping(error, path: location, runID: runID)
-        }
-    }
-
-    func sizeInBytes() throws -> Int64? {
-        try read { connection in
-            let pages = try connection.scalar(Int64.self, "PRAGMA page_count", [])
-            let size = try connection.scalar(Int64.self, "PRAGMA page_size", [])
-            return pages.flatMap { pages in size.map { pages * $0 } }
-        }
-    }
-
-    func vacuum() throws {
-        do {
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM")
-                // WAL mode: fold the log back into the file so that its size on disk is what VACUUM left.
-                try db.checkpoint(.truncate)
-            }
-        } catch {
-            throw HistoryError.wrapping(error, path: location)
         }
     }
 }

@@ -7,6 +7,8 @@ struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List stored runs (the default), or copy a history between files and PostgreSQL databases.",
-        subcommands: [HistoryListCommand.self, HistoryCopyCommand.self, HistorySynthesizeCommand.self],
+        subcommands: [
+            HistoryListCommand.self, HistoryCopyCommand.self, HistorySynthesizeCommand.self, HistoryTimeCommand.self,
+        ],
         defaultSubcommand: HistoryListCommand.self)
 }
