@@ -3,8 +3,15 @@ import Foundation
 /// Dates and the versioned header of baseline files.
 enum BaselineDates {
     /// `2026-11-29T01:30:00.123Z`: ISO 8601 in UTC with milliseconds.
+    /// The milliseconds come from the stored integer: Foundation truncates the fraction of the nearest double,
+    /// which wrote 51.020 as 51.019 and made every export-import round trip a millisecond earlier.
     static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        let milliseconds = HistoryCoding.milliseconds(date)
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let text = Date(timeIntervalSince1970: Double(whole.0)).formatted(
+            Date.ISO8601FormatStyle(timeZone: .gmt))
+        return String(text.dropLast()) + "." + String(String(whole.1 + 1000).dropFirst()) + "Z"
     }
 
     /// Parses ISO 8601 with or without fractional seconds, rounded to the millisecond as the store keeps dates.

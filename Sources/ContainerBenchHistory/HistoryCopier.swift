@@ -81,10 +81,16 @@ public struct HistoryCopier: Sendable {
             }
             let data = try source.exportBaseline(name: baseline.name)
             try target.importBaseline(data, source: source.location, replacing: false)
-            guard try target.exportBaseline(name: baseline.name) == data else {
+            let copied = try target.exportBaseline(name: baseline.name)
+            guard copied == data else {
+                let before = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                let after = String(decoding: copied, as: UTF8.self).split(separator: "\n")
+                let line = Array(zip(before, after)).firstIndex { $0 != $1 } ?? min(before.count, after.count)
                 throw HistoryError(
-                    .invalidRecord, path: target.location, detail: "baseline \(baseline.name) copied with other samples"
-                )
+                    .invalidRecord, path: target.location,
+                    detail: "baseline \(baseline.name) copied with other samples (line \(line + 1): "
+                        + "\(line < before.count ? before[line] : "end") became "
+                        + "\(line < after.count ? after[line] : "end"))")
             }
             report.copiedBaselines += 1
         }

@@ -52,6 +52,12 @@ public final class PostgreSQLHistoryStore: RelationalHistoryStore {
         try postgres.write { connection in try connection.execute(sql, []) }
     }
 
+    /// Runs raw SQL at `url` without opening a store (so without migrating or refusing anything): how tests make
+    /// and undo states a store would refuse, such as a migration from the future.
+    package static func executeRaw(_ sql: String, at url: PostgreSQLURL) throws {
+        try PostgreSQLHistoryDatabase(url: url).write { connection in try connection.execute(sql, []) }
+    }
+
     /// The server process of this store's connection: what a test terminates to cut it mid-save.
     package func backendProcessID() throws -> Int {
         try postgres.read { connection in try connection.scalar(Int.self, "SELECT pg_backend_pid()", []) ?? 0 }

@@ -190,6 +190,15 @@ extension SQLiteHistoryStore {
         }
     }
 
+    /// Runs raw SQL on the file at `path` without opening a store (so without migrating or refusing anything).
+    package static func executeRaw(_ sql: String, at path: String) throws {
+        do {
+            try DatabaseQueue(path: path).write { db in try db.execute(sql: sql) }
+        } catch {
+            throw HistoryError.wrapping(error, path: path)
+        }
+    }
+
     /// The file's size in database pages.
     package func pageCount() throws -> Int? {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }

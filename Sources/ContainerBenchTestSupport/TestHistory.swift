@@ -39,16 +39,15 @@ public final class TestHistory: Sendable {
     /// The location without the password, as messages show it.
     public var redacted: String { (try? HistoryLocation.parse(location).description) ?? location }
 
-    /// Runs raw SQL against the history (a state the API refuses to make): statements separated by `;` at line
-    /// ends, each in a transaction of its own; with `identifier`, on the history migrated no further than that.
-    public func executeRaw(_ sql: String, migratingUpTo identifier: String? = nil) throws {
-        let store = try identifier.map { try open(migratingUpTo: $0) } ?? open()
-        for statement in sql.components(separatedBy: ";\n")
-        where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            switch store {
-            case let store as SQLiteHistoryStore: try store.executeRaw(statement)
-            case let store as PostgreSQLHistoryStore: try store.executeRaw(statement)
-            default: break
+    /// Runs raw SQL against the history (a state the API refuses to make), without migrating it: statements
+    /// separated by `;` at line ends, each in a transaction of its own.
+    public func executeRaw(_ sql: String) throws {
+        let statements = sql.components(separatedBy: ";\n")
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        for statement in statements {
+            switch try HistoryLocation.parse(location) {
+            case .file(let path): try SQLiteHistoryStore.executeRaw(statement, at: path)
+            case .postgresql(let url): try PostgreSQLHistoryStore.executeRaw(statement, at: url)
             }
         }
     }
@@ -59,9 +58,9 @@ public final class TestHistory: Sendable {
     /// Deletes the file or the schema.
     public func remove() {
         if kind == .postgresql, case .postgresql(let url)? = try? HistoryLocation.parse(location),
-            let schema = url.schema, let store = try? PostgreSQLHistoryStore(url: url)
+            let schema = url.schema
         {
-            try? store.executeRaw("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+            try? PostgreSQLHistoryStore.executeRaw("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE", at: url)
         }
         directory.remove()
     }

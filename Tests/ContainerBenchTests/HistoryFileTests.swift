@@ -50,6 +50,7 @@ struct HistoryFileTests {
         let history = try TestHistory(kind)
         defer { history.remove() }
         let values = kind == .sqlite ? "('v9-from-the-future')" : "('v9-from-the-future', 0)"
+        _ = try history.open()
         try history.executeRaw("INSERT INTO \(history.migrationsTable) VALUES \(values)")
         let error = try #require(throws: HistoryError.self) { try history.open() }
         #expect(error.code == .newerSchema)
@@ -67,7 +68,7 @@ struct HistoryFileTests {
         // A v3 history with a run in it, written with v3's tables (one row per memory sample).
         _ = try history.open(migratingUpTo: "v3")
         let run = HistoryFixtures.v1Run
-        try history.executeRaw(HistoryFixtures.version3Inserts(run), migratingUpTo: "v3")
+        try history.executeRaw(HistoryFixtures.version3Inserts(run))
         let store = try history.open()
         #expect(try HistoryFixtures.appliedVersions(store) == ["v1", "v2", "v3", "v4"])
         let loaded = try #require(try store.run(id: run.id))
