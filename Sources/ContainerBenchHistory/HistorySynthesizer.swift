@@ -48,6 +48,96 @@ public struct HistorySynthesizer: Sendable {
         }
     }
 
+    /// Multiplies the runs `store` holds by `times`, in SQL: each pass copies every original run, with all its rows,
+    /// to ids ending in `~PASS` and dates one span of the history earlier. For the benchmark's 100,000-run
+    /// histories, which would take an hour to write run by run on this machine; the copies' values are the
+    /// originals' (already jittered copies of one run), their dates and ids new.
+    public static func replicate(_ store: any RelationalHistoryStore, times: Int) throws {
+        guard times > 1 else { return }
+        let database = store.tables.database
+        // (table, the column whose value identifies an original row, how each column is rewritten)
+        let tables: [(table: String, original: String, rewrite: [String: Rewrite])] = [
+            ("runs", "id", ["id": .suffix, "started_at": .shift, "finished_at": .shift]),
+            ("environments", "run_id", ["run_id": .suffix]),
+            ("builds", "run_id", ["id": .offset("builds"), "run_id": .suffix]),
+            ("build_steps", "build_id", ["build_id": .offset("builds")]),
+            ("images", "run_id", ["id": .offset("images"), "run_id": .suffix]),
+            ("image_layers", "image_id", ["image_id": .offset("images")]),
+            ("trials", "run_id", ["id": .offset("trials"), "run_id": .suffix]),
+            ("trial_timelines", "run_id", ["trial_id": .offset("trials"), "run_id": .suffix]),
+            ("metric_values", "run_id", ["run_id": .suffix]),
+            ("metric_summaries", "run_id", ["run_id": .suffix, "started_at": .shift]),
+            ("run_pairs", "run_id", ["run_id": .suffix]),
+            ("run_messages", "run_id", ["run_id": .suffix]),
+            ("evaluations", "run_id", ["run_id": .suffix, "evaluated_run_id": .suffix]),
+            ("verdicts", "run_id", ["run_id": .suffix]),
+        ]
+        let (span, offsets, columns) = try database.read { connection -> (Int64, [String: Int64], [String: [String]]) in
+            let range = try connection.rows("SELECT min(started_at) AS low, max(started_at) AS high FROM runs")
+            let low = try range.first?.decode("low", as: Int64?.self) ?? 0
+            let high = try range.first?.decode("high", as: Int64?.self) ?? 0
+            var offsets: [String: Int64] = [:]
+            for table in ["builds", "images", "trials"] {
+                offsets[table] = (try connection.scalar(Int64.self, "SELECT max(id) FROM \(table)", []) ?? 0) + 1
+            }
+            var columns: [String: [String]] = [:]
+            for entry in tables {
+                columns[entry.table] = try connection.rows("SELECT * FROM \(entry.table) LIMIT 1").first?.columns ?? []
+            }
+            return (high - low + 3_600_000, offsets, columns)
+        }
+        for pass in 1..<times {
+            try database.write { connection in
+                for entry in tables {
+                    guard let names = columns[entry.table], !names.isEmpty else { continue }
+                    var expressions: [String] = []
+                    var arguments: [HistoryValue] = []
+                    for name in names {
+                        switch entry.rewrite[name] {
+                        case .suffix?:
+                            expressions.append("\(connection.quoted(name)) || ?")
+                            arguments.append(.text("~\(pass)"))
+                        case .shift?:
+                            expressions.append("\(connection.quoted(name)) - ?")
+                            arguments.append(.integer(Int64(pass) * span))
+                        case .offset(let table)?:
+                            expressions.append("\(connection.quoted(name)) + ?")
+                            arguments.append(.integer(Int64(pass) * (offsets[table] ?? 0)))
+                        case nil:
+                            expressions.append(connection.quoted(name))
+                        }
+                    }
+                    let original: String
+                    switch entry.original {
+                    case "build_id": original = "build_id < ?"
+                    case "image_id": original = "image_id < ?"
+                    default: original = "\(entry.original) NOT LIKE '%~%'"
+                    }
+                    if entry.original == "build_id" { arguments.append(.integer(offsets["builds"] ?? 0)) }
+                    if entry.original == "image_id" { arguments.append(.integer(offsets["images"] ?? 0)) }
+                    try connection.execute(
+                        "INSERT INTO \(entry.table) (\(names.map(connection.quoted).joined(separator: ", "))) SELECT "
+                            + expressions.joined(separator: ", ") + " FROM \(entry.table) WHERE \(original)", arguments)
+                }
+            }
+        }
+        if case .postgresql = store.tables.database.dialect {
+            try database.write { connection in
+                for table in ["builds", "images", "trials"] {
+                    try connection.execute(
+                        "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT max(id) FROM \(table)))", [])
+                }
+            }
+        }
+    }
+
+    /// How `replicate` rewrites a column.
+    private enum Rewrite {
+        case suffix
+        case shift
+        case offset(String)
+    }
+
     /// Copy `index` of `count` (0 is the oldest).
     public func copy(_ index: Int, of count: Int, end: Date) -> RunRecord {
         var generator = SeededGenerator(label: "\(template.id)/\(index)")

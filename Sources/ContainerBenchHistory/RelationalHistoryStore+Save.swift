@@ -21,30 +21,37 @@ extension RelationalHistoryStore {
     }
 }
 
-/// Writes a run as rows: the one mapping from `RunRecord` to the tables, for both stores.
+/// Writes runs as rows: the one mapping from `RunRecord` to the tables, for both stores. Each table gets one
+/// multi-row insert per call (however many runs), so a save is about fifteen statements, not a thousand.
 enum HistoryRunWriter {
     static func insert(_ run: RunRecord, _ connection: any HistoryConnection) throws {
-        let started = HistoryCoding.milliseconds(run.startedAt)
-        try connection.insert([
-            RunRow(
-                id: run.id, startedAt: started, finishedAt: run.finishedAt.map(HistoryCoding.milliseconds),
-                status: run.status.rawValue, label: run.label, suite: run.suite,
-                fingerprintKey: run.environment.comparabilityKey, trialCount: run.trials.count,
-                failedTrialCount: run.trials.filter { !$0.succeeded }.count, warningCount: run.warnings.count,
-                errorCount: run.errors.count)
-        ])
-        try connection.insert([environmentRow(run.environment, runID: run.id)])
-        try insertBuilds(run, connection)
-        try insertImages(run, connection)
-        try insertTrials(run, connection)
+        try insert([run], connection)
+    }
+
+    static func insert(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
+        try connection.insert(
+            runs.map { run in
+                RunRow(
+                    id: run.id, startedAt: HistoryCoding.milliseconds(run.startedAt),
+                    finishedAt: run.finishedAt.map(HistoryCoding.milliseconds), status: run.status.rawValue,
+                    label: run.label, suite: run.suite, fingerprintKey: run.environment.comparabilityKey,
+                    trialCount: run.trials.count, failedTrialCount: run.trials.filter { !$0.succeeded }.count,
+                    warningCount: run.warnings.count, errorCount: run.errors.count)
+            })
+        try connection.insert(try runs.map { try environmentRow($0.environment, runID: $0.id) })
+        try insertBuilds(runs, connection)
+        try insertImages(runs, connection)
+        try insertTrials(runs, connection)
         var messages: [RunMessageRow] = []
-        for (kind, texts) in [("warning", run.warnings), ("error", run.errors)] {
-            for (position, text) in texts.enumerated() {
-                messages.append(RunMessageRow(runID: run.id, kind: kind, position: position, message: text))
+        for run in runs {
+            for (kind, texts) in [("warning", run.warnings), ("error", run.errors)] {
+                for (position, text) in texts.enumerated() {
+                    messages.append(RunMessageRow(runID: run.id, kind: kind, position: position, message: text))
+                }
             }
         }
         try connection.insert(messages)
-        try insertMetrics(run, startedAt: started, connection)
+        try insertMetrics(runs, connection)
     }
 
     private static func environmentRow(_ environment: EnvironmentFingerprint, runID: String) throws
@@ -61,69 +68,83 @@ enum HistoryRunWriter {
             baseImageUses: try HistoryCoding.json(environment.baseImageUses))
     }
 
-    private static func insertBuilds(_ run: RunRecord, _ connection: any HistoryConnection) throws {
-        let rows = run.builds.enumerated().map { position, build in
-            BuildRow(
-                id: nil, runID: run.id, position: position, service: build.service, driver: build.driver,
-                scenario: build.scenario.rawValue, seconds: build.seconds, succeeded: build.succeeded,
-                imageID: build.imageID, logTail: build.logTail)
+    private static func insertBuilds(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
+        let rows = runs.flatMap { run in
+            run.builds.enumerated().map { position, build in
+                BuildRow(
+                    id: nil, runID: run.id, position: position, service: build.service, driver: build.driver,
+                    scenario: build.scenario.rawValue, seconds: build.seconds, succeeded: build.succeeded,
+                    imageID: build.imageID, logTail: build.logTail)
+            }
         }
-        let ids = try positions(try connection.insert(rows, returning: ["id", "position"]))
+        let ids = try keys(try connection.insert(rows, returning: ["id", "run_id", "position"]))
         var steps: [BuildStepRow] = []
-        for (position, build) in run.builds.enumerated() {
-            guard let buildID = ids[position] else { continue }
-            for (stepPosition, step) in build.steps.enumerated() {
-                steps.append(
-                    BuildStepRow(
-                        buildID: buildID, position: stepPosition, name: step.name, seconds: step.seconds,
-                        cached: step.cached))
+        for run in runs {
+            for (position, build) in run.builds.enumerated() {
+                guard let buildID = ids["\(run.id)/\(position)"] else { continue }
+                for (stepPosition, step) in build.steps.enumerated() {
+                    steps.append(
+                        BuildStepRow(
+                            buildID: buildID, position: stepPosition, name: step.name, seconds: step.seconds,
+                            cached: step.cached))
+                }
             }
         }
         try connection.insert(steps)
     }
 
-    private static func insertImages(_ run: RunRecord, _ connection: any HistoryConnection) throws {
-        let rows = run.images.enumerated().map { position, image in
-            ImageRow(
-                id: nil, runID: run.id, position: position, service: image.service, driver: image.driver,
-                imageID: image.imageID, bytes: image.bytes, compressedBytes: image.compressedBytes,
-                baseBytes: image.baseBytes, user: image.user, hasHealthcheck: image.hasHealthcheck)
+    private static func insertImages(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
+        let rows = runs.flatMap { run in
+            run.images.enumerated().map { position, image in
+                ImageRow(
+                    id: nil, runID: run.id, position: position, service: image.service, driver: image.driver,
+                    imageID: image.imageID, bytes: image.bytes, compressedBytes: image.compressedBytes,
+                    baseBytes: image.baseBytes, user: image.user, hasHealthcheck: image.hasHealthcheck)
+            }
         }
-        let ids = try positions(try connection.insert(rows, returning: ["id", "position"]))
+        let ids = try keys(try connection.insert(rows, returning: ["id", "run_id", "position"]))
         var layers: [ImageLayerRow] = []
-        for (position, image) in run.images.enumerated() {
-            guard let imageID = ids[position] else { continue }
-            for (layerPosition, layer) in image.layers.enumerated() {
-                layers.append(
-                    ImageLayerRow(
-                        imageID: imageID, position: layerPosition, createdBy: layer.createdBy, bytes: layer.bytes))
+        for run in runs {
+            for (position, image) in run.images.enumerated() {
+                guard let imageID = ids["\(run.id)/\(position)"] else { continue }
+                for (layerPosition, layer) in image.layers.enumerated() {
+                    layers.append(
+                        ImageLayerRow(
+                            imageID: imageID, position: layerPosition, createdBy: layer.createdBy, bytes: layer.bytes))
+                }
             }
         }
         try connection.insert(layers)
     }
 
-    private static func insertTrials(_ run: RunRecord, _ connection: any HistoryConnection) throws {
+    private static func insertTrials(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
         var rows: [TrialRow] = []
-        for (isFloor, trials) in [(false, run.trials), (true, run.floorTrials)] {
-            for (position, trial) in trials.enumerated() {
-                rows.append(try trialRow(trial, isFloor: isFloor, position: position, runID: run.id))
+        for run in runs {
+            for (isFloor, trials) in [(false, run.trials), (true, run.floorTrials)] {
+                for (position, trial) in trials.enumerated() {
+                    rows.append(try trialRow(trial, isFloor: isFloor, position: position, runID: run.id))
+                }
             }
         }
-        let returned = try connection.insert(rows, returning: ["id", "is_floor", "position"])
+        let returned = try connection.insert(rows, returning: ["id", "run_id", "is_floor", "position"])
         var ids: [String: Int64] = [:]
         for row in returned {
-            ids["\(try row.decode("is_floor", as: Bool.self))/\(try row.decode("position", as: Int.self))"] =
-                try row.decode("id", as: Int64.self)
+            let key =
+                "\(try row.decode("run_id", as: String.self))/\(try row.decode("is_floor", as: Bool.self))/"
+                + "\(try row.decode("position", as: Int.self))"
+            ids[key] = try row.decode("id", as: Int64.self)
         }
         var timelines: [TrialTimelineRow] = []
-        for (isFloor, trials) in [(false, run.trials), (true, run.floorTrials)] {
-            for (position, trial) in trials.enumerated() where !trial.samples.isEmpty {
-                guard let trialID = ids["\(isFloor)/\(position)"] else { continue }
-                timelines.append(
-                    TrialTimelineRow(
-                        trialID: trialID, runID: run.id, sampleCount: trial.samples.count,
-                        complete: trial.samples.count >= (trial.memory?.sampleCount ?? 0),
-                        encoding: TimelineCodec.encoding, data: TimelineCodec.encode(trial.samples)))
+        for run in runs {
+            for (isFloor, trials) in [(false, run.trials), (true, run.floorTrials)] {
+                for (position, trial) in trials.enumerated() where !trial.samples.isEmpty {
+                    guard let trialID = ids["\(run.id)/\(isFloor)/\(position)"] else { continue }
+                    timelines.append(
+                        TrialTimelineRow(
+                            trialID: trialID, runID: run.id, sampleCount: trial.samples.count,
+                            complete: trial.samples.count >= (trial.memory?.sampleCount ?? 0),
+                            encoding: TimelineCodec.encoding, data: TimelineCodec.encode(trial.samples)))
+                }
             }
         }
         try connection.insert(timelines)
@@ -149,49 +170,58 @@ enum HistoryRunWriter {
 
     /// The flat samples plots and regression queries read (every metric per service × driver, and per build
     /// scenario for build metrics, extracted exactly as `RunRecord.values(of:...)` does), each cell's median, the
-    /// run's pairs, and for a completed run the pairs `plot` offers.
-    private static func insertMetrics(_ run: RunRecord, startedAt: Int64, _ connection: any HistoryConnection) throws {
-        var pairs = run.pairs
-        for image in run.images {
-            let pair = ServiceDriver(service: image.service, driver: image.driver)
-            if !pairs.contains(pair) { pairs.append(pair) }
-        }
+    /// runs' pairs, and for completed runs the pairs `plot` offers.
+    private static func insertMetrics(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
         var values: [MetricValueRow] = []
         var summaries: [MetricSummaryRow] = []
-        for pair in pairs {
-            for metric in Metric.allCases {
-                let scenarios = HistoryCoding.isBuildMetric(metric) ? BuildScenario.allCases : [.cold]
-                for scenario in scenarios {
-                    let samples = run.values(of: metric, service: pair.service, driver: pair.driver, scenario: scenario)
-                    let key = HistoryCoding.scenarioKey(metric, scenario)
-                    for (position, value) in samples.enumerated() {
-                        values.append(
-                            MetricValueRow(
-                                runID: run.id, service: pair.service, driver: pair.driver, metric: metric.rawValue,
-                                scenario: key, position: position, value: value))
-                    }
-                    if let summary = Summary(samples) {
-                        summaries.append(
-                            MetricSummaryRow(
-                                runID: run.id, service: pair.service, driver: pair.driver, metric: metric.rawValue,
-                                scenario: key, status: run.status.rawValue, startedAt: startedAt, n: samples.count,
-                                median: summary.median))
+        var runPairs: [RunPairRow] = []
+        var newest: [ServiceDriver: Int64] = [:]
+        for run in runs {
+            let startedAt = HistoryCoding.milliseconds(run.startedAt)
+            var pairs = run.pairs
+            for image in run.images {
+                let pair = ServiceDriver(service: image.service, driver: image.driver)
+                if !pairs.contains(pair) { pairs.append(pair) }
+            }
+            for pair in pairs {
+                for metric in Metric.allCases {
+                    let scenarios = HistoryCoding.isBuildMetric(metric) ? BuildScenario.allCases : [.cold]
+                    for scenario in scenarios {
+                        let samples = run.values(
+                            of: metric, service: pair.service, driver: pair.driver, scenario: scenario)
+                        let key = HistoryCoding.scenarioKey(metric, scenario)
+                        for (position, value) in samples.enumerated() {
+                            values.append(
+                                MetricValueRow(
+                                    runID: run.id, service: pair.service, driver: pair.driver,
+                                    metric: metric.rawValue, scenario: key, position: position, value: value))
+                        }
+                        if let summary = Summary(samples) {
+                            summaries.append(
+                                MetricSummaryRow(
+                                    runID: run.id, service: pair.service, driver: pair.driver,
+                                    metric: metric.rawValue, scenario: key, status: run.status.rawValue,
+                                    startedAt: startedAt, n: samples.count, median: summary.median))
+                        }
                     }
                 }
+            }
+            // A run's pairs as the listing shows them: what it built, inspected or started (not the floor).
+            var measured = Set<ServiceDriver>()
+            for build in run.builds { measured.insert(ServiceDriver(service: build.service, driver: build.driver)) }
+            for image in run.images { measured.insert(ServiceDriver(service: image.service, driver: image.driver)) }
+            for trial in run.trials { measured.insert(ServiceDriver(service: trial.service, driver: trial.driver)) }
+            runPairs += measured.map { RunPairRow(runID: run.id, service: $0.service, driver: $0.driver) }
+            if run.status == .completed {
+                for pair in measured { newest[pair] = max(newest[pair] ?? Int64.min, startedAt) }
             }
         }
         try connection.insert(values)
         try connection.insert(summaries)
-        // A run's pairs as the listing shows them: what it built, inspected or started (not the floor).
-        var measured = Set<ServiceDriver>()
-        for build in run.builds { measured.insert(ServiceDriver(service: build.service, driver: build.driver)) }
-        for image in run.images { measured.insert(ServiceDriver(service: image.service, driver: image.driver)) }
-        for trial in run.trials { measured.insert(ServiceDriver(service: trial.service, driver: trial.driver)) }
-        let sorted = measured.sorted { ($0.service, $0.driver) < ($1.service, $1.driver) }
-        try connection.insert(sorted.map { RunPairRow(runID: run.id, service: $0.service, driver: $0.driver) })
-        guard run.status == .completed else { return }
+        try connection.insert(runPairs)
         // In one order for every writer, so that concurrent saves lock these rows without deadlocking.
-        for pair in sorted {
+        for (pair, startedAt) in newest.sorted(by: { ($0.key.service, $0.key.driver) < ($1.key.service, $1.key.driver) }
+        ) {
             try connection.execute(
                 """
                 INSERT INTO series_pairs (service, driver, last_completed_at) VALUES (?, ?, ?)
@@ -203,43 +233,56 @@ enum HistoryRunWriter {
     }
 
     static func insert(_ evaluation: Evaluation, runID: String, _ connection: any HistoryConnection) throws {
-        try connection.insert([
-            EvaluationRow(
-                runID: runID, evaluatedRunID: evaluation.runID, baselineDescription: evaluation.baselineDescription)
-        ])
+        try insert([(evaluation, runID)], connection)
+    }
+
+    static func insert(
+        _ evaluations: [(evaluation: Evaluation, runID: String)], _ connection: any HistoryConnection
+    ) throws {
+        try connection.insert(
+            evaluations.map {
+                EvaluationRow(
+                    runID: $0.runID, evaluatedRunID: $0.evaluation.runID,
+                    baselineDescription: $0.evaluation.baselineDescription)
+            })
         var rows: [VerdictRow] = []
-        func add(
-            _ kind: String, _ position: Int, _ service: String, _ driver: String?, _ metric: Metric?,
-            _ outcome: String, _ payload: some Encodable
-        ) throws {
-            rows.append(
-                VerdictRow(
-                    runID: runID, kind: kind, position: position, service: service, driver: driver,
-                    metric: metric?.rawValue, outcome: outcome, payload: try HistoryCoding.json(payload)))
-        }
-        for (position, verdict) in evaluation.budgets.enumerated() {
-            try add(
-                "budget", position, verdict.service, verdict.driver, verdict.metric, verdict.outcome.rawValue,
-                verdict)
-        }
-        for (position, verdict) in evaluation.ratios.enumerated() {
-            try add("ratio", position, verdict.service, nil, verdict.metric, verdict.outcome.rawValue, verdict)
-        }
-        for (position, finding) in evaluation.regressions.enumerated() {
-            try add(
-                "regression", position, finding.service, finding.driver, finding.metric, finding.change.rawValue,
-                finding)
-        }
-        for (position, finding) in evaluation.policy.enumerated() {
-            try add("policy", position, finding.service, finding.driver, nil, finding.outcome.rawValue, finding)
+        for (evaluation, runID) in evaluations {
+            func add(
+                _ kind: String, _ position: Int, _ service: String, _ driver: String?, _ metric: Metric?,
+                _ outcome: String, _ payload: some Encodable
+            ) throws {
+                rows.append(
+                    VerdictRow(
+                        runID: runID, kind: kind, position: position, service: service, driver: driver,
+                        metric: metric?.rawValue, outcome: outcome, payload: try HistoryCoding.json(payload)))
+            }
+            for (position, verdict) in evaluation.budgets.enumerated() {
+                try add(
+                    "budget", position, verdict.service, verdict.driver, verdict.metric, verdict.outcome.rawValue,
+                    verdict)
+            }
+            for (position, verdict) in evaluation.ratios.enumerated() {
+                try add("ratio", position, verdict.service, nil, verdict.metric, verdict.outcome.rawValue, verdict)
+            }
+            for (position, finding) in evaluation.regressions.enumerated() {
+                try add(
+                    "regression", position, finding.service, finding.driver, finding.metric,
+                    finding.change.rawValue, finding)
+            }
+            for (position, finding) in evaluation.policy.enumerated() {
+                try add("policy", position, finding.service, finding.driver, nil, finding.outcome.rawValue, finding)
+            }
         }
         try connection.insert(rows)
     }
 
-    /// Row ids by `position`, from rows returning `id, position`.
-    private static func positions(_ rows: [HistoryRow]) throws -> [Int: Int64] {
-        var ids: [Int: Int64] = [:]
-        for row in rows { ids[try row.decode("position", as: Int.self)] = try row.decode("id", as: Int64.self) }
+    /// Row ids by `run_id/position`, from rows returning `id, run_id, position`.
+    private static func keys(_ rows: [HistoryRow]) throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        for row in rows {
+            ids["\(try row.decode("run_id", as: String.self))/\(try row.decode("position", as: Int.self))"] =
+                try row.decode("id", as: Int64.self)
+        }
         return ids
     }
 }
@@ -250,10 +293,9 @@ extension RelationalHistoryStore {
     /// - Throws: `HistoryError`, e.g. `duplicateRun` naming the first run whose id is taken.
     public func save(batch: [(record: RunRecord, evaluation: Evaluation?)]) throws {
         try database.write(runID: batch.first?.record.id) { connection in
-            for (record, evaluation) in batch {
-                try HistoryRunWriter.insert(record, connection)
-                if let evaluation { try HistoryRunWriter.insert(evaluation, runID: record.id, connection) }
-            }
+            try HistoryRunWriter.insert(batch.map(\.record), connection)
+            try HistoryRunWriter.insert(
+                batch.compactMap { item in item.evaluation.map { ($0, item.record.id) } }, connection)
         }
     }
 }

@@ -6,6 +6,9 @@ protocol HistoryDatabase: Sendable {
     /// The file or the URL (password removed) named in every message.
     var location: String { get }
 
+    /// Which database this is.
+    var dialect: HistoryDialect { get }
+
     /// Runs `body` in a read-only transaction that sees one committed state throughout.
     func read<T>(_ body: (any HistoryConnection) throws -> T) throws -> T
 

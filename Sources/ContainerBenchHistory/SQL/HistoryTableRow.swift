@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A row of one history table as a Codable value: its stored properties are the table's columns, named once.
 ///
@@ -12,8 +13,18 @@ protocol HistoryTableRow: Codable, Sendable {
 
 /// The naming rule between Swift properties and SQL columns.
 enum HistoryColumnName {
+    /// Names already converted: a save converts the same few dozen properties thousands of times.
+    private static let cache = Mutex<[String: String]>([:])
+
     /// `runID` → `run_id`, `loadLatencyP50S` → `load_latency_p50_s`, `t` → `t`.
     static func of(_ property: String) -> String {
+        if let known = cache.withLock({ $0[property] }) { return known }
+        let column = convert(property)
+        cache.withLock { $0[property] = column }
+        return column
+    }
+
+    private static func convert(_ property: String) -> String {
         let characters = Array(property)
         var column = ""
         for (index, character) in characters.enumerated() {

@@ -13,6 +13,7 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
     private let connection: Mutex<(connection: PostgresConnection, pending: PendingQueries)?>
 
     var location: String { url.redacted }
+    var dialect: HistoryDialect { .postgresql }
 
     /// Connects to `url`.
     /// - Throws: `HistoryError`: `cannotConnect`, `authenticationFailed`, `cannotOpen` (no such database).

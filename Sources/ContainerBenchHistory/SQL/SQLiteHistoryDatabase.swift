@@ -6,6 +6,7 @@ struct SQLiteHistoryDatabase: HistoryDatabase {
     let pool: DatabasePool
     let location: String
     let recorder = StatementRecorder()
+    var dialect: HistoryDialect { .sqlite }
 
     func read<T>(_ body: (any HistoryConnection) throws -> T) throws -> T {
         do {

@@ -34,6 +34,9 @@ struct HistorySynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Points older copies' timelines are thinned to.")
     var timelinePoints: Int = RetentionPolicy.default.timelinePoints
 
+    @Option(help: "Then multiply the history by this factor in SQL (older clones of every run, for 100k histories).")
+    var replicate: Int = 1
+
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
         if fullTimelines < 0 || timelinePoints < 2 {
@@ -61,8 +64,11 @@ struct HistorySynthesizeCommand: AsyncParsableCommand {
                 if written % 10_000 == 0 { CLI.error("\(written) of \(runs) runs written") }
             }
         }
+        if replicate > 1 {
+            try HistoryInputs.guarded { try HistorySynthesizer.replicate(relational, times: replicate) }
+        }
         print(
-            "wrote \(runs) copies of run \(template.id) to \(store.location) in "
+            "wrote \(runs * replicate) copies of run \(template.id) to \(store.location) in "
                 + String(format: "%.1f s", Date().timeIntervalSince(started)))
     }
 }
