@@ -44,10 +44,8 @@ enum ReportText {
     /// A date as ISO 8601 in UTC, to the second.
     static func date(_ date: Date?) -> String {
         guard let date else { return "n/a" }
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        // A format style is a value (Sendable) and cheap; making an ISO8601DateFormatter per cell was not.
+        return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
     /// How a budget is phrased: "median startup_seconds".
