@@ -80,7 +80,8 @@ let package = Package(
         .target(
             name: "ContainerBenchHistory",
             dependencies: [
-                "CZlib", "ContainerBenchSupport", "ContainerBenchModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "CZlib", "ContainerBenchSupport", "ContainerBenchModel", "ContainerBenchStatistics",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
