@@ -117,7 +117,7 @@ public struct StartupTrialRunner: Sendable {
                 ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
             ],
             memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
-            healthInterval: options.healthInterval.map { Int64($0 * 1_000_000_000) })
+            healthInterval: (options.healthInterval ?? target.health.interval).map { Int64($0 * 1_000_000_000) })
         let origin = clock.now()
         let id: String
         do {

@@ -135,7 +135,11 @@ public final class InMemoryContainerEngine: ContainerEngine {
 
     public func inspectImage(_ name: String) async throws(EngineError) -> ImageInspect? {
         state.withLock { state in
-            state.images[name].map { ImageInspect(id: $0.id, size: $0.bytes, config: $0.configuration) }
+            state.images[name].map { image in
+                var configuration = image.configuration
+                configuration.labels = (configuration.labels ?? [:]).merging(image.labels) { _, label in label }
+                return ImageInspect(id: image.id, size: image.bytes, config: configuration)
+            }
         }
     }
 

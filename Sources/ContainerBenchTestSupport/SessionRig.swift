@@ -34,11 +34,12 @@ public struct SessionRig: Sendable {
         engine.addImage(
             "containerbench-test/python:base", script: ContainerScript(listenAfter: 0.03, readyAfter: 0.04))
         let builder = ScriptedImageBuilder(engine: engine, outcome: outcome)
+        let context = dockerfiles
         let service = ServiceSpec(
-            name: "fixture", context: FileManager.default.temporaryDirectory.path,
+            name: "fixture", context: context.path,
             drivers: [
-                DriverSpec(name: "uv", dockerfile: "/nonexistent/Dockerfile.uv"),
-                DriverSpec(name: "pip", dockerfile: "/nonexistent/Dockerfile.pip"),
+                DriverSpec(name: "uv", dockerfile: context.appendingPathComponent("Dockerfile.uv").path),
+                DriverSpec(name: "pip", dockerfile: context.appendingPathComponent("Dockerfile.pip").path),
             ], port: 8080, health: HealthSpec(path: "/health", status: 200), trials: 3, readyTimeout: 10,
             memoryWindow: 0.5)
         return SessionRig(
@@ -50,6 +51,25 @@ public struct SessionRig: Sendable {
                 baseImages: ["python:3.12-slim-bookworm": "containerbench-test/python:base"]),
             inMemory: engine, scripted: builder)
     }
+
+    /// A folder with the in-memory suite's Dockerfiles (the session parses them before it builds), written once.
+    static let dockerfiles: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("containerbench-rig-dockerfiles")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (driver, install) in [("uv", "uv sync --locked"), ("pip", "pip install -r requirements.txt")] {
+            let text = """
+                FROM python:3.12-slim-bookworm
+                RUN \(install)
+                USER 10001
+                HEALTHCHECK CMD ["python3", "-c", "pass"]
+                CMD ["python3", "-m", "app"]
+
+                """
+            try? text.write(
+                to: folder.appendingPathComponent("Dockerfile.\(driver)"), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }()
 
     /// A rig on the real engine: the fixture service of benchmarks/suite.yaml (a short memory window, 3 trials),
     /// built with a BuildKit client.

@@ -138,9 +138,11 @@ public struct ABRunner: Sendable {
     /// Builds and measures both variants, judges B against A and stores the run with that judgement.
     /// - Throws: `SessionError` when the run was measured but could not be stored.
     public func run(_ request: ABRequest, control: RunControl = RunControl()) async throws(SessionError) -> Result {
-        let plan = Self.plan(for: request)
+        let prepared = try await session.prepare(Self.plan(for: request))
+        let plan = prepared.plan
         let runID = RunRecord.makeID()
         var record = await control.measuring { [session] in await session.measure(plan, runID: runID) }.record
+        record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
         let report = Self.compare(record, request: request)
         let evaluation = Evaluation(

@@ -66,6 +66,8 @@ public struct MeasuringSession: Sendable {
     ) -> RunSession {
         RunSession(
             engine: engine, builder: builder, instruments: instruments, store: store,
-            localIndex: client.map { WheelIndexProvider(client: $0) }, logger: logger, progress: progress)
+            localIndex: client.map { WheelIndexProvider(client: $0) },
+            standIns: client.map { BaseImageBootstrapper(engine: engine, client: $0, logger: logger) }, logger: logger,
+            progress: progress)
     }
 }

@@ -94,6 +94,8 @@ public struct RunSession: Sendable {
     public var store: any HistoryStore
     /// Starts the `--index local` package index (real builds only); nil refuses `--index local`.
     public var localIndex: (any LocalIndexProvider)?
+    /// Makes missing stand-in base images before the builds; nil refuses to (preflight then says to bootstrap).
+    public var standIns: (any StandInMaker)?
     public var logger: Logger
     /// Receives every step and stage.
     public var progress: @Sendable (ProgressEvent) -> Void
@@ -103,10 +105,12 @@ public struct RunSession: Sendable {
     /// A session over the given parts.
     public init(
         engine: any ContainerEngine, builder: any ImageBuilder, instruments: MeasuringInstruments = .init(),
-        store: any HistoryStore, localIndex: (any LocalIndexProvider)? = nil, logger: Logger,
-        artifacts: ArtifactStage? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+        store: any HistoryStore, localIndex: (any LocalIndexProvider)? = nil, standIns: (any StandInMaker)? = nil,
+        logger: Logger, artifacts: ArtifactStage? = nil,
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) {
         self.engine = engine
+        self.standIns = standIns
         self.builder = builder
         self.instruments = instruments
         self.store = store
@@ -253,10 +257,12 @@ public struct RunSession: Sendable {
     ///   not be stored or its reports written (the message says what was kept).
     public func run(_ request: RunRequest, control: RunControl = RunControl()) async throws(SessionError) -> RunResult {
         try validate(request)
+        let prepared = try await prepare(request.plan)
         let runID = RunRecord.makeID()
-        let plan = request.plan
+        let plan = prepared.plan
         let outcome = await control.measuring { await measure(plan, runID: runID) }
         var record = outcome.record
+        record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
 
         let analysis = AnalysisStage(store: store)
@@ -310,6 +316,18 @@ public struct RunSession: Sendable {
         }
         return RunResult(
             record: record, evaluation: evaluation, confirmation: confirmation, directory: directory, report: report)
+    }
+
+    /// Runs `PreflightStage` on `plan`: every Dockerfile parses, every base image can be built from (stand-ins are
+    /// made where a recipe allows), before anything is built.
+    /// - Throws: `SessionError` (usage error for an unmappable base, naming its line and the flag).
+    public func prepare(_ plan: RunPlan) async throws(SessionError) -> PreflightStage.Result {
+        progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: "checking base images"))
+        let result = try await PreflightStage(engine: engine, standIns: standIns).run(plan)
+        for note in result.notes {
+            progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: note))
+        }
+        return result
     }
 
     // MARK: - Helpers

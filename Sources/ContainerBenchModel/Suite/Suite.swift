@@ -8,11 +8,26 @@ public struct Suite: Sendable, Codable, Equatable {
     public var services: [ServiceSpec]
     /// Base images named in Dockerfiles, mapped to local images used when the original cannot be pulled.
     public var baseImages: [String: String]
+    /// How each stand-in of `baseImages` is made, by local image (absent for images the user provides).
+    public var standIns: [String: StandInRecipe]
 
-    public init(source: String, services: [ServiceSpec], baseImages: [String: String] = [:]) {
+    public init(
+        source: String, services: [ServiceSpec], baseImages: [String: String] = [:],
+        standIns: [String: StandInRecipe] = [:]
+    ) {
         self.source = source
         self.services = services
         self.baseImages = baseImages
+        self.standIns = standIns
+    }
+
+    /// The base-image map as one value.
+    public var baseImageMap: BaseImageMap {
+        get { BaseImageMap(images: baseImages, recipes: standIns) }
+        set {
+            baseImages = newValue.images
+            standIns = newValue.recipes
+        }
     }
 
     /// Every service × driver of the suite, services in file order, each service's drivers in its order: the pairs
@@ -52,11 +67,13 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
     public var scenarios: ScenarioFiles
     /// Environment variables set in the container.
     public var environment: [String: String]
+    /// The command the container runs instead of the image's CMD; nil keeps the image's.
+    public var command: [String]?
 
     public init(
         name: String, context: String, drivers: [DriverSpec], port: Int, health: HealthSpec, trials: Int = 5,
         readyTimeout: Double = 60, memoryWindow: Double = 10, load: LoadSpec? = nil,
-        scenarios: ScenarioFiles = ScenarioFiles(), environment: [String: String] = [:]
+        scenarios: ScenarioFiles = ScenarioFiles(), environment: [String: String] = [:], command: [String]? = nil
     ) {
         self.name = name
         self.context = context
@@ -69,6 +86,7 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
         self.load = load
         self.scenarios = scenarios
         self.environment = environment
+        self.command = command
     }
 
     /// The driver named `name`, if this service has one.
@@ -109,10 +127,14 @@ public struct HealthSpec: Sendable, Codable, Equatable {
     public var path: String
     /// The status that counts as ready; any 2xx when nil.
     public var status: Int?
+    /// Overrides the image's HEALTHCHECK interval in trials, in seconds; nil keeps the image's (see
+    /// `TrialOptions.healthInterval`, which a run's flag sets for every service).
+    public var interval: Double?
 
-    public init(path: String, status: Int? = nil) {
+    public init(path: String, status: Int? = nil, interval: Double? = nil) {
         self.path = path
         self.status = status
+        self.interval = interval
     }
 
     /// Whether `code` counts as ready.

@@ -67,10 +67,10 @@ public struct ImageStage: Sendable {
         let history = try await context.engine.imageHistory(tag)
         let layers = history.reversed().map { ImageLayer(createdBy: $0.createdBy, bytes: $0.size) }
         var baseBytes: Int64?
-        if let text = try? String(contentsOfFile: driver.dockerfile, encoding: .utf8),
-            let finalBase = DockerfileRewriter.finalStageBase(text),
+        if let dockerfile = try? Dockerfile.load(path: driver.dockerfile),
+            let finalBase = try? dockerfile.finalBase(buildArgs: driver.buildArgs, target: driver.target),
             let base = await BaseImageResolver(engine: context.engine, map: context.settings.baseImageMap)
-                .resolve(finalBase)
+                .resolve(finalBase.name)
         {
             baseBytes = ((try? await context.engine.inspectImage(base.image)) ?? nil)?.size
         }

@@ -37,7 +37,7 @@ public struct TrialStage: Sendable {
             let target = TrialTarget(
                 image: tag, service: service.name, driver: slot.pair.driver, port: service.port,
                 health: service.health, readyTimeout: service.readyTimeout, memoryWindow: service.memoryWindow,
-                environment: service.environment, load: service.load)
+                environment: service.environment, command: service.command, load: service.load)
             let trial = await runner.run(target, index: slot.round)
             if !trial.succeeded {
                 result.errors.append(
