@@ -41,7 +41,15 @@ public struct RunAnalysis: Sendable {
         _ record: RunRecord, targets: Targets?, policy: [PolicyFinding], baseline: RegressionBaseline?,
         acknowledged: Set<RegressionAcknowledgement> = []
     ) -> Evaluation {
-        var evaluation = Evaluation(runID: record.id, policy: policy)
+        let settings = targets?.policy ?? PolicySettings()
+        let leveled = policy.compactMap { finding -> PolicyFinding? in
+            let level = settings.level(of: finding.check)
+            guard level != .off else { return nil }
+            var finding = finding
+            finding.level = level
+            return finding
+        }
+        var evaluation = Evaluation(runID: record.id, policy: leveled)
         if let targets {
             let (budgetVerdicts, ratioVerdicts) = budgets.evaluate(targets: targets, run: record)
             evaluation.budgets = budgetVerdicts

@@ -271,4 +271,7 @@ public enum ContainerLabels {
     public static let pid = "io.containerbench.pid"
     public static let service = "io.containerbench.service"
     public static let driver = "io.containerbench.driver"
+    /// The port the trial's service listens on (host network), so a run that finds the port taken can name the
+    /// containerbench container holding it.
+    public static let port = "io.containerbench.port"
 }

@@ -89,10 +89,7 @@ public struct StartupTrialRunner: Sendable {
             service: target.service, driver: target.driver, index: index, succeeded: false,
             coldCache: options.coldCache)
         if instruments.probes.portIsTaken(target.port) {
-            record.failure = TrialFailure(
-                .portInUse,
-                "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
-                    + "that process, not \(target.service). Stop it or change the service's port.")
+            record.failure = TrialFailure(.portInUse, await portHolder(target))
             return record
         }
         if options.coldCache {
@@ -115,6 +112,7 @@ public struct StartupTrialRunner: Sendable {
                 ContainerLabels.managed: "1", ContainerLabels.run: runID,
                 ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
                 ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
+                ContainerLabels.port: String(target.port),
             ],
             memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
             healthInterval: (options.healthInterval ?? target.health.interval).map { Int64($0 * 1_000_000_000) })
@@ -267,6 +265,29 @@ public struct StartupTrialRunner: Sendable {
         }
         record.failure = TrialFailure(.interrupted, "interrupted")
         return false
+    }
+
+    /// Why `target`'s port is taken: a containerbench container (named, with its run and whether its process lives)
+    /// or another process.
+    private func portHolder(_ target: TrialTarget) async -> String {
+        let ids = (try? await engine.containers(withLabel: "\(ContainerLabels.port)=\(target.port)")) ?? []
+        var holders: [String] = []
+        for id in ids {
+            let labels = (try? await engine.labels(ofContainer: id)) ?? [:]
+            let pid = labels[ContainerLabels.pid].flatMap { Int32($0) }
+            let alive = pid.map { kill($0, 0) == 0 || errno == EPERM } ?? false
+            holders.append(
+                "containerbench container \(id.prefix(12)) (service \(labels[ContainerLabels.service] ?? "?"), run "
+                    + "\(labels[ContainerLabels.run] ?? "?"), pid \(pid.map(String.init) ?? "?") "
+                    + "\(alive ? "still running" : "gone"))")
+        }
+        guard holders.isEmpty else {
+            return "port \(target.port) on 127.0.0.1 is held by \(holders.joined(separator: ", ")): a probe would "
+                + "measure it, not \(target.service). `containerbench gc` removes containers of dead runs; "
+                + "`gc --all` those of live ones too."
+        }
+        return "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
+            + "that process, not \(target.service). Stop it or change the service's port."
     }
 
     /// What the engine has reported about one container so far.

@@ -48,13 +48,22 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
     /// The verdict, which is also the exit status.
     public var verdict: Verdict
 
-    /// A report of `findings`; the verdict is `regression` when any finding is an unacknowledged regression.
-    public init(schema: String, baseline: Side, current: Side, findings: [RegressionFinding]) {
+    /// A report of `findings`. The verdict is `interrupted` or `infrastructure error` when the measurement did not
+    /// complete (`runStatus`: the findings of a partial run cannot be trusted), else `regression` when any finding
+    /// is an unacknowledged regression, else `pass`.
+    public init(
+        schema: String, baseline: Side, current: Side, findings: [RegressionFinding], runStatus: RunStatus = .completed
+    ) {
         self.schema = schema
         self.baseline = baseline
         self.current = current
         self.findings = findings
-        let status = ComparisonReport.status(of: findings)
+        let status: ExitStatus
+        switch runStatus {
+        case .interrupted: status = .interrupted
+        case .failed, .running: status = .infrastructureError
+        case .completed: status = ComparisonReport.status(of: findings)
+        }
         self.verdict = Verdict(status: status.description, exitCode: status.rawValue)
     }
 

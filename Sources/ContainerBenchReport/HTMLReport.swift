@@ -346,7 +346,10 @@ public struct HTMLReport: Sendable {
             out += table(
                 ["outcome", "check", "service/driver", "detail"],
                 evaluation.policy.map {
-                    [.outcome($0.outcome), Cell($0.check), Cell("\($0.service)/\($0.driver)"), Cell($0.detail)]
+                    [
+                        $0.failsRun || $0.outcome != .fail ? .outcome($0.outcome) : Cell("warn", "inconclusive"),
+                        Cell($0.check), Cell("\($0.service)/\($0.driver)"), Cell($0.detail),
+                    ]
                 })
         }
         if !warnings.isEmpty {

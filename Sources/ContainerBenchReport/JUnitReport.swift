@@ -208,6 +208,7 @@ public struct JUnitReport: Sendable {
     private func policyResult(_ finding: PolicyFinding) -> Result {
         switch finding.outcome {
         case .pass: return .pass(note: finding.detail)
+        case .fail where !finding.failsRun: return .pass(note: "warning (policy level warn): \(finding.detail)")
         case .fail: return .failure(message: "policy \(finding.check): \(finding.detail)", body: finding.detail)
         case .inconclusive, .missing: return .skipped("\(finding.outcome.rawValue): \(finding.detail)")
         }

@@ -84,7 +84,8 @@ public struct MarkdownReport: Sendable {
             for finding in evaluation.policy {
                 out.append(
                     row([
-                        "\(finding.outcome.icon) \(finding.outcome.rawValue)", finding.check,
+                        "\(finding.failsRun || finding.outcome != .fail ? finding.outcome.icon : "⚠️") "
+                            + finding.displayOutcome, finding.check,
                         "\(finding.service)/\(finding.driver)", finding.detail,
                     ]))
             }
@@ -134,17 +135,18 @@ public struct MarkdownReport: Sendable {
 
     /// "Budgets: 3 pass, 1 fail. Ratios: ... Regressions: ..." in one line.
     private func outcomeLine(_ evaluation: Evaluation) -> String {
-        func counts(_ outcomes: [Outcome]) -> String {
+        // `warn`: policy checks failed at level warn are counted as "warn" (passed as `.inconclusive` here).
+        func counts(_ outcomes: [Outcome], warn: Bool = false) -> String {
             let parts = Outcome.allCases.compactMap { outcome -> String? in
                 let count = outcomes.filter { $0 == outcome }.count
-                return count > 0 ? "\(count) \(outcome.rawValue)" : nil
+                return count > 0 ? "\(count) \(warn && outcome == .inconclusive ? "warn" : outcome.rawValue)" : nil
             }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
         let regressions = evaluation.regressions.filter(\.isAlert).count
         return "**Budgets:** \(counts(evaluation.budgets.map(\.outcome))). "
             + "**Ratios:** \(counts(evaluation.ratios.map(\.outcome))). "
-            + "**Policy:** \(counts(evaluation.policy.map(\.outcome))). "
+            + "**Policy:** \(counts(evaluation.policy.map { $0.outcome == .fail && !$0.failsRun ? .inconclusive : $0.outcome }, warn: true)). "
             + "**Regressions:** \(evaluation.baselineDescription == nil ? "no baseline" : String(regressions))."
     }
 

@@ -60,7 +60,7 @@ public struct TerminalSummary: Sendable {
         }
         for finding in evaluation.policy where finding.outcome != .pass {
             out.append(
-                "\(finding.outcome.rawValue): policy \(finding.check) \(finding.service)/\(finding.driver): "
+                "\(finding.displayOutcome): policy \(finding.check) \(finding.service)/\(finding.driver): "
                     + finding.detail)
         }
         for failure in digest.failures {

@@ -51,8 +51,16 @@ public struct ABRequest: Sendable {
     public var readyTimeout: Double
     /// Environment variables set in both variants' containers.
     public var environment: [String: String]
-    /// Base images named in the Dockerfiles mapped to local stand-ins (from benchmarks/suite.yaml).
-    public var baseImages: [String: String]
+    /// Build arguments of both variants' builds.
+    public var buildArgs: [String: String]
+    /// The Dockerfile stage both variants build (`--target`), or nil for the last.
+    public var target: String?
+    /// The command both variants' containers run instead of the image's CMD.
+    public var command: [String]?
+    /// The status that counts as ready (any 2xx when nil).
+    public var healthStatus: Int?
+    /// Base images named in the Dockerfiles mapped to local stand-ins.
+    public var baseImages: BaseImageMap
     /// The label the run is stored with.
     public var label: String
     /// Container limits and cache settings.
@@ -63,7 +71,8 @@ public struct ABRequest: Sendable {
     public init(
         a: ABVariant, b: ABVariant, name: String = "ab", port: Int, healthPath: String = "/health", trials: Int = 5,
         memoryWindow: Double = 2, readyTimeout: Double = 60, environment: [String: String] = [:],
-        baseImages: [String: String] = [:], label: String = "ab", options: TrialOptions = TrialOptions()
+        buildArgs: [String: String] = [:], target: String? = nil, command: [String]? = nil, healthStatus: Int? = nil,
+        baseImages: BaseImageMap = BaseImageMap(), label: String = "ab", options: TrialOptions = TrialOptions()
     ) throws {
         guard Validation.isName(name) else {
             throw ABError("--name '\(name)' is not valid: lower-case letters, digits, '-', '_', '.'")
@@ -83,6 +92,10 @@ public struct ABRequest: Sendable {
         self.memoryWindow = memoryWindow
         self.readyTimeout = readyTimeout
         self.environment = environment
+        self.buildArgs = buildArgs
+        self.target = target
+        self.command = command
+        self.healthStatus = healthStatus
         self.baseImages = baseImages
         self.label = label
         self.options = options
@@ -118,21 +131,31 @@ public struct ABRunner: Sendable {
     /// The one-service suite of `request`: drivers "a" and "b", each with its own Dockerfile and context.
     public static func suite(for request: ABRequest) -> Suite {
         let drivers = [
-            DriverSpec(name: baselineDriver, dockerfile: request.a.dockerfile, context: request.a.context),
-            DriverSpec(name: candidateDriver, dockerfile: request.b.dockerfile, context: request.b.context),
+            DriverSpec(
+                name: baselineDriver, dockerfile: request.a.dockerfile, buildArgs: request.buildArgs,
+                context: request.a.context, target: request.target),
+            DriverSpec(
+                name: candidateDriver, dockerfile: request.b.dockerfile, buildArgs: request.buildArgs,
+                context: request.b.context, target: request.target),
         ]
         let service = ServiceSpec(
             name: request.name, context: request.a.context, drivers: drivers, port: request.port,
-            health: HealthSpec(path: request.healthPath), trials: request.trials, readyTimeout: request.readyTimeout,
-            memoryWindow: request.memoryWindow, environment: request.environment)
-        return Suite(source: "ab", services: [service], baseImages: request.baseImages)
+            health: HealthSpec(path: request.healthPath, status: request.healthStatus), trials: request.trials,
+            readyTimeout: request.readyTimeout, memoryWindow: request.memoryWindow, environment: request.environment,
+            command: request.command)
+        return Suite(
+            source: "ab", services: [service], baseImages: request.baseImages.images,
+            standIns: request.baseImages.recipes)
     }
 
-    /// The plan of `request`: cold builds, no engine floor (both sides share it), its label.
+    /// The plan of `request`: cold builds, no engine floor (both sides share it), its label, and no trials when a
+    /// variant did not build (one side alone compares with nothing).
     public static func plan(for request: ABRequest) -> RunPlan {
-        RunPlan(
+        var plan = RunPlan(
             suite: suite(for: request), scenarios: [.cold], trials: request.trials, label: request.label,
             measureFloor: false, options: request.options)
+        plan.trialsNeedEveryBuild = true
+        return plan
     }
 
     /// Builds and measures both variants, judges B against A and stores the run with that judgement.
@@ -179,6 +202,6 @@ public struct ABRunner: Sendable {
             schema: ComparisonReport.abSchema,
             baseline: .init(name: "A", source: request.a.source, runID: record.id),
             current: .init(name: "B", source: request.b.source, runID: record.id),
-            findings: findings)
+            findings: findings, runStatus: record.status)
     }
 }

@@ -156,7 +156,8 @@ public struct RunSession: Sendable {
         }
         for service in plan.suite.services { record.warnings += FairnessLint.check(service: service) }
 
-        let reporter = ProgressReporter(steps: Self.stepCount(plan), sink: progress)
+        let clock = instruments.clock
+        let reporter = ProgressReporter(plan: plan, now: { clock.now() }, sink: progress)
         var context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
@@ -165,7 +166,7 @@ public struct RunSession: Sendable {
 
         var index: (any RunningLocalIndex)?
         if plan.indexMode == .local {
-            reporter.advance(.prepare, nil, nil, "local package index")
+            reporter.advance(.prepare, nil, nil, "local package index", kind: "prepare")
             do {
                 guard let localIndex else {
                     throw BuildError("--index local needs a real BuildKit client to download the wheels with")
@@ -185,6 +186,14 @@ public struct RunSession: Sendable {
         record.errors += built.errors
         if built.interrupted {
             return RunOutcome(record: Self.finish(record, .interrupted, note: "interrupted while building"), policy: [])
+        }
+        if plan.trialsNeedEveryBuild, built.images.count < plan.pairs.count {
+            let failed = plan.pairs.map { ServiceDriver(service: $0.service.name, driver: $0.driver.name) }
+                .filter { built.images[$0] == nil }.map(\.description).joined(separator: ", ")
+            return RunOutcome(
+                record: Self.finish(
+                    record, .failed, note: "no trials: \(failed) did not build, and the comparison needs every side"),
+                policy: [])
         }
         let inspected = await ImageStage().run(context, built: built.images)
         record.images = inspected.images
@@ -210,15 +219,6 @@ public struct RunSession: Sendable {
         return RunOutcome(
             record: Self.finish(record, record.errors.isEmpty ? .completed : .failed, note: nil),
             policy: inspected.policy)
-    }
-
-    /// The measuring steps of `plan`, for progress displays: builds, inspections, floor and service trials.
-    static func stepCount(_ plan: RunPlan) -> Int {
-        let pairs = plan.pairs
-        let trials = pairs.map { plan.trials ?? $0.service.trials }.reduce(0, +)
-        let floor = plan.measureFloor ? (plan.suite.services.map { plan.trials ?? $0.trials }.max() ?? 0) : 0
-        return pairs.count * plan.scenarios.count + pairs.count + trials + floor
-            + (plan.indexMode == .local ? 1 : 0)
     }
 
     // MARK: - The whole run
@@ -323,7 +323,15 @@ public struct RunSession: Sendable {
     /// - Throws: `SessionError` (usage error for an unmappable base, naming its line and the flag).
     public func prepare(_ plan: RunPlan) async throws(SessionError) -> PreflightStage.Result {
         progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: "checking base images"))
-        let result = try await PreflightStage(engine: engine, standIns: standIns).run(plan)
+        var result = try await PreflightStage(engine: engine, standIns: standIns).run(plan)
+        // Containers of runs whose process is gone (a kill -9) would hold their ports: gc's own rule, said.
+        if let removed = try? await GarbageCollector(engine: engine).collect(includeLive: false, images: false),
+            !removed.containers.isEmpty
+        {
+            result.notes.append(
+                "removed \(removed.containers.count) container(s) left by runs whose process is gone: "
+                    + removed.containers.map { String($0.prefix(12)) }.joined(separator: ", "))
+        }
         for note in result.notes {
             progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: note))
         }

@@ -20,6 +20,8 @@ public struct RunPlan: Sendable {
     public var wheelCache: URL
     /// Where temporary files go; removed at the end of the run.
     public var workDirectory: URL
+    /// Run no trial unless every service × driver built (an `ab` comparison needs both sides).
+    public var trialsNeedEveryBuild = false
 
     public init(
         suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,

@@ -146,13 +146,37 @@ public struct PolicyFinding: Sendable, Codable, Equatable {
     public var check: String
     public var outcome: Outcome
     public var detail: String
+    /// How much a failure of this check counts (`error` fails the run, `warn` is reported only).
+    public var level: PolicyLevel
 
-    public init(service: String, driver: String, check: String, outcome: Outcome, detail: String) {
+    public init(
+        service: String, driver: String, check: String, outcome: Outcome, detail: String, level: PolicyLevel = .error
+    ) {
         self.service = service
         self.driver = driver
         self.check = check
         self.outcome = outcome
         self.detail = detail
+        self.level = level
+    }
+
+    /// Whether this finding fails the run: a failed check at level `error`.
+    public var failsRun: Bool { outcome == .fail && level == .error }
+
+    /// `pass`, `fail`, or `warn` (a failed check at level `warn`): what reports show.
+    public var displayOutcome: String { outcome == .fail && level == .warn ? "warn" : outcome.rawValue }
+
+    enum CodingKeys: String, CodingKey { case service, driver, check, outcome, detail, level }
+
+    /// Decodes a finding; one stored before levels existed is at level `error`, as it was judged then.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        service = try container.decode(String.self, forKey: .service)
+        driver = try container.decode(String.self, forKey: .driver)
+        check = try container.decode(String.self, forKey: .check)
+        outcome = try container.decode(Outcome.self, forKey: .outcome)
+        detail = try container.decode(String.self, forKey: .detail)
+        level = try container.decodeIfPresent(PolicyLevel.self, forKey: .level) ?? .error
     }
 }
 

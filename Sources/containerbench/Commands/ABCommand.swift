@@ -21,6 +21,8 @@ struct ABCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup(title: "What both variants share") var service: ServiceOptions
 
     @Option(name: .customLong("dockerfile"), help: "A Dockerfile: twice (A then B), or once with two --ref.")
     var dockerfiles: [String] = []
@@ -28,35 +30,21 @@ struct ABCommand: AsyncParsableCommand {
     @Option(name: .customLong("ref"), help: "A git ref of the Dockerfile's repository: twice (A then B).")
     var refs: [String] = []
 
-    @Option(help: "The build context (default: the Dockerfile's folder); with --ref, a folder of the work tree.")
-    var context: String?
-
-    @Option(help: "The port the service listens on (host network).")
-    var port: Int
-
-    @Option(help: "The path that answers 2xx when the service is ready.")
-    var healthPath: String = "/health"
-
     @Option(help: "Startup trials per variant.")
     var trials: Int = 5
 
-    @Option(help: "Seconds of memory sampling after ready.")
-    var memoryWindow: Double = 2
-
-    @Option(help: "Seconds to wait for ready before a trial fails.")
-    var readyTimeout: Double = 60
-
-    @Option(name: .customLong("env"), help: "KEY=VALUE set in both variants' containers (repeatable).")
-    var environment: [String] = []
-
-    @Option(help: "The service name in the history and the image tags.")
-    var name: String = "ab"
+    @Option(
+        help: """
+            Override the images' HEALTHCHECK interval in trials (e.g. 100ms), to time `healthy` finely; the check \
+            then runs that often inside the starting containers. Default: the images' own interval.
+            """)
+    var healthInterval: DurationArgument?
 
     @Option(help: "The label the run is stored with.")
     var label: String = "ab"
 
-    @Option(help: "The suite file whose base_images map is used (ignored when missing).")
-    var suite: String = "benchmarks/suite.yaml"
+    @Option(help: "A suite file whose base_images map is used too.")
+    var suite: String?
 
     @Flag(help: "Print the comparison as JSON (containerbench.ab/v1) instead of a table.")
     var json = false
@@ -70,14 +58,10 @@ struct ABCommand: AsyncParsableCommand {
                 "give two --dockerfile (A then B), or one --dockerfile and two --ref; got \(dockerfiles.count) "
                     + "Dockerfile(s) and \(refs.count) ref(s)")
         }
-        if !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535, got \(port)") }
+        guard service.port != nil else { throw ValidationError("ab needs --port, the port the service listens on") }
         if !(1...1000).contains(trials) { throw ValidationError("--trials must be from 1 to 1000, got \(trials)") }
-        if memoryWindow < 0 || readyTimeout <= 0 {
-            throw ValidationError("--memory-window must be ≥ 0 and --ready-timeout > 0")
-        }
-        for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
-            throw ValidationError("--env '\(pair)' is not KEY=VALUE")
-        }
+        try healthInterval?.check("--health-interval", within: 0.001...3600)
+        if !Validation.isName(label) { throw ValidationError("--label '\(label)' is not valid") }
     }
 
     func run() async throws {
@@ -112,16 +96,16 @@ struct ABCommand: AsyncParsableCommand {
         } else {
             print(report.renderTable(showPairs: false), terminator: "")
         }
+        // The table's verdict line is the exit status; what went wrong goes to stderr.
         switch record.status {
-        case .completed:
-            if report.exitStatus != .pass { throw ExitCode(report.exitStatus.rawValue) }
-        case .interrupted:
-            throw CLI.fail("interrupted; what ran is stored as run \(record.id)", .interrupted)
+        case .completed: break
+        case .interrupted: CLI.error("interrupted; what ran is stored as run \(record.id)")
         case .failed, .running:
-            throw CLI.fail(
+            CLI.error(
                 "run \(record.id) failed, so the comparison cannot be trusted:\n"
-                    + record.errors.joined(separator: "\n"), .infrastructureError)
+                    + record.errors.joined(separator: "\n"))
         }
+        if report.exitStatus != .pass { throw ExitCode(report.exitStatus.rawValue) }
     }
 
     /// The two variants, from two Dockerfiles or from one Dockerfile at two refs.
@@ -129,15 +113,15 @@ struct ABCommand: AsyncParsableCommand {
         let a: ABVariant
         let b: ABVariant
         if refs.isEmpty {
-            a = try ABVariant(dockerfile: dockerfiles[0], context: context)
-            b = try ABVariant(dockerfile: dockerfiles[1], context: context)
+            a = try ABVariant(dockerfile: dockerfiles[0], context: service.context)
+            b = try ABVariant(dockerfile: dockerfiles[1], context: service.context)
         } else {
             var variants: [ABVariant] = []
             for (ref, folder) in zip(refs, ["a", "b"]) {
                 let (snapshot, root) = try await GitSnapshot.extract(
                     ref: ref, repositoryOf: dockerfiles[0], into: scratch, name: folder)
                 let file = try snapshot.locate(dockerfiles[0], workTreeRoot: root)
-                let contextFolder = try context.map { try snapshot.locate($0, workTreeRoot: root) }
+                let contextFolder = try service.context.map { try snapshot.locate($0, workTreeRoot: root) }
                 variants.append(
                     try ABVariant(
                         dockerfile: file.path, context: contextFolder?.path,
@@ -146,17 +130,18 @@ struct ABCommand: AsyncParsableCommand {
             a = variants[0]
             b = variants[1]
         }
-        var baseImages: [String: String] = [:]
-        if FileManager.default.fileExists(atPath: suite) {
-            baseImages = try SuiteLoader.load(path: suite).baseImages
-        }
-        var env: [String: String] = [:]
-        for pair in environment {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            env[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        var map = try suite.map { try SuiteLoader.load(path: $0).baseImageMap } ?? BaseImageMap()
+        map = map.merging(try baseImages.map())
+        // Both variants share what the flags say; the Dockerfile decides nothing of it.
+        let spec = try service.spec(dockerfile: dockerfiles[0], trials: trials, healthInterval: nil)
+        var options = TrialOptions()
+        options.healthInterval = healthInterval?.seconds
         return try ABRequest(
-            a: a, b: b, name: name, port: port, healthPath: healthPath, trials: trials, memoryWindow: memoryWindow,
-            readyTimeout: readyTimeout, environment: env, baseImages: baseImages, label: label)
+            a: a, b: b, name: service.name ?? AdHocSuite.serviceName(for: URL(fileURLWithPath: dockerfiles[0])),
+            port: spec.port, healthPath: spec.healthPath, trials: trials,
+            memoryWindow: service.memoryWindow?.seconds ?? 2,
+            readyTimeout: spec.readyTimeout, environment: spec.environment, buildArgs: spec.buildArgs,
+            target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
+            options: options)
     }
 }

@@ -10,8 +10,13 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Build each service with each driver, time startup, sample memory and size, judge and store.",
         discussion: """
-            Measures the suite (default benchmarks/suite.yaml), or one Dockerfile given with --dockerfile. The run \
-            is stored in the history in one transaction, judged against the targets and a baseline, and its plots \
+            Measures the suite (default benchmarks/suite.yaml), one Dockerfile given with --dockerfile (every \
+            setting of a suite service has a flag: --port, --health-path, --env, --build-arg, --target, --command, \
+            --ready-timeout, --memory-window), or the services of a compose file (--compose FILE [--service NAME]). \
+            Base images no registry can provide are mapped to local stand-ins (--base-image NAME=LOCAL, \
+            --base-images FILE, the suite's base_images, else the built-in ones) and made before the builds. The run \
+            is stored in the history in one transaction, judged against the targets (default \
+            baselines/targets.yaml, else the seed's budgets built in) and a baseline, and its plots \
             and reports are written under results/runs/RUN-ID/. Exit codes: 0 pass, 1 budget breached, 2 \
             regression, 3 inconclusive (--strict only), 4 infrastructure error, 64 usage error, 130 interrupted.
             With --confirm, a regression alert is checked once more: the alerted service × drivers are measured \
@@ -21,14 +26,22 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var baseImages: BaseImageOptions
 
-    @Option(help: "The suite file.")
-    var suite: String = "benchmarks/suite.yaml"
+    @Option(help: "The suite file (default benchmarks/suite.yaml; not read with --dockerfile or --compose).")
+    var suite: String?
 
-    @Option(help: "The targets (budgets) file; 'none' to judge no budgets.")
-    var targets: String = "baselines/targets.yaml"
+    @Option(
+        help: """
+            The targets (budgets) file; 'none' to judge no budgets. Default: baselines/targets.yaml when it exists \
+            here, else the seed's budgets built in (startup p95 < 8 s, image < 450 MB, memory < 1.5 GB).
+            """)
+    var targets: String?
 
-    @Option(name: .customLong("service"), help: "Only these services (repeatable).")
+    @Option(name: .customLong("policy"), help: "Policy check level, CHECK=error|warn|off (repeatable).")
+    var policy: [String] = []
+
+    @Option(name: .customLong("service"), help: "Only these services (repeatable); with --compose, which to measure.")
     var services: [String] = []
 
     @Option(name: .customLong("driver"), help: "Only these drivers (repeatable).")
@@ -110,28 +123,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Also write the HTML report here.")
     var html: String?
 
-    // Ad hoc: one Dockerfile given by flags instead of a suite.
+    // Ad hoc: one Dockerfile given by flags instead of a suite, or a compose file.
     @Option(help: "Measure this Dockerfile instead of the suite.")
     var dockerfile: String?
 
-    @Option(help: "Build context for --dockerfile (default: its folder).")
-    var context: String?
+    @Option(help: "Measure the services of this docker compose file instead of the suite.")
+    var compose: String?
 
-    @Option(help: "Port the service listens on (with --dockerfile).")
-    var port: Int?
-
-    @Option(help: "Health path (with --dockerfile).")
-    var healthPath: String = "/health"
-
-    @Option(help: "Service name (with --dockerfile).")
-    var name: String = "adhoc"
+    @OptionGroup(title: "With --dockerfile (and --compose, for --port)") var service: ServiceOptions
 
     func validate() throws {
         if let trials, !(1...1000).contains(trials) {
             throw ValidationError("--trials must be from 1 to 1000, got \(trials)")
         }
-        if dockerfile != nil && port == nil { throw ValidationError("--dockerfile needs --port") }
-        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535") }
+        if dockerfile != nil && service.port == nil { throw ValidationError("--dockerfile needs --port") }
+        if dockerfile != nil && compose != nil { throw ValidationError("give --dockerfile or --compose, not both") }
+        for entry in policy {
+            do { _ = try PolicySettings.entry(fromFlag: entry) } catch { throw ValidationError("\(error)") }
+        }
         if let label, !Validation.isName(label) {
             throw ValidationError("--label '\(label)' is not valid: lower-case letters, digits, '-', '_', '.'")
         }
@@ -149,8 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         let request: RunRequest
         do {
             request = RunRequest(
-                plan: try planStage().run(),
-                targets: targets == "none" ? nil : try TargetsLoader.load(path: targets), baseline: baseline,
+                plan: try planStage().run(), targets: try loadTargets(), baseline: baseline,
                 confirm: confirm, strict: strict, resultsDirectory: URL(fileURLWithPath: resultsDir),
                 extraReports: [(ReportFormat.markdown, markdown), (.junit, junit), (.json, json), (.html, html)]
                     .compactMap { format, path in path.map { (format, URL(fileURLWithPath: $0)) } })
@@ -181,19 +189,54 @@ struct RunCommand: AsyncParsableCommand {
         if verdict != .pass { throw ExitCode(verdict.rawValue) }
     }
 
-    private func planStage() -> PlanStage {
+    /// The default targets file, looked for in the working directory.
+    static let defaultTargets = "baselines/targets.yaml"
+
+    /// The targets: the file given, the default file when it is here, else the built-in budgets (said on stderr);
+    /// `--policy` levels laid over the file's.
+    private func loadTargets() throws -> Targets? {
+        var loaded: Targets
+        if let targets {
+            if targets == "none" { return nil }
+            loaded = try TargetsLoader.load(path: targets)
+        } else if FileManager.default.fileExists(atPath: Self.defaultTargets) {
+            loaded = try TargetsLoader.load(path: Self.defaultTargets)
+        } else {
+            loaded = Targets.builtIn
+            if !global.quiet {
+                CLI.error(
+                    "no \(Self.defaultTargets) here: judging against the built-in budgets (the seed's: startup p95 < 8 s, "
+                        + "image < 450 MB, memory < 1.5 GB); pass --targets FILE or --targets none")
+            }
+        }
+        for entry in policy {
+            let (check, level) = try PolicySettings.entry(fromFlag: entry)
+            loaded.policy.levels[check] = level
+        }
+        return loaded
+    }
+
+    private func planStage() throws -> PlanStage {
         var options = TrialOptions(coldCache: coldCache, cpuLimit: cpus?.cpus)
         options.memoryLimit = memoryLimit?.bytes
         options.healthInterval = healthInterval?.seconds
-        let source: PlanStage.Source =
-            dockerfile.map {
-                .dockerfile(
-                    path: $0, context: context, port: port ?? 0, healthPath: healthPath, name: name,
-                    baseImagesFrom: suite)
-            } ?? .suite(path: suite)
+        let source: PlanStage.Source
+        var overlay = try baseImages.map()
+        if let dockerfile {
+            source = .dockerfile(try service.spec(dockerfile: dockerfile, trials: trials ?? 5, healthInterval: nil))
+            // An explicit --suite lends its base-image map; the default suite is never read for an ad-hoc run.
+            if let suite { overlay = try SuiteLoader.load(path: suite).baseImageMap.merging(overlay) }
+        } else if let compose {
+            let ports =
+                service.port.map { port in Dictionary(uniqueKeysWithValues: services.map { ($0, port) }) } ?? [:]
+            source = .compose(path: compose, services: services, ports: ports)
+            if let suite { overlay = try SuiteLoader.load(path: suite).baseImageMap.merging(overlay) }
+        } else {
+            source = .suite(path: suite ?? "benchmarks/suite.yaml")
+        }
         return PlanStage(
-            source: source, services: services, drivers: drivers, scenarios: scenarios, trials: trials, label: label,
-            measureFloor: !noFloor, options: options, measureCompressedSize: compressedSize, indexMode: index,
-            wheelCache: URL(fileURLWithPath: wheelCache))
+            source: source, baseImages: overlay, services: services, drivers: drivers, scenarios: scenarios,
+            trials: trials, label: label, measureFloor: !noFloor, options: options,
+            measureCompressedSize: compressedSize, indexMode: index, wheelCache: URL(fileURLWithPath: wheelCache))
     }
 }

@@ -29,7 +29,9 @@ public struct BuildStage: Sendable {
                         result.interrupted = true
                         return result
                     }
-                    context.progress.advance(.build, service.name, driver.name, "build \(scenario.rawValue)")
+                    context.progress.advance(
+                        .build, service.name, driver.name, "build \(scenario.rawValue)",
+                        kind: "build:\(scenario.rawValue)")
                     let tag = ImageTag.of(service: service.name, driver: driver.name, scenario: scenario)
                     let request = BuildRequest(
                         service: service, driver: driver, scenario: scenario, tag: tag, runID: context.runID,

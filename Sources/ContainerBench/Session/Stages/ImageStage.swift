@@ -24,7 +24,7 @@ public struct ImageStage: Sendable {
         var result = Result()
         for (service, driver) in context.plan.pairs {
             guard let tag = built[ServiceDriver(service: service.name, driver: driver.name)] else { continue }
-            context.progress.advance(.inspect, service.name, driver.name, "inspect image")
+            context.progress.advance(.inspect, service.name, driver.name, "inspect image", kind: "inspect")
             do {
                 var (image, findings) = try await inspect(tag, service: service, driver: driver, context: context)
                 if context.plan.measureCompressedSize {

@@ -33,7 +33,8 @@ public struct TrialStage: Sendable {
                 return result
             }
             context.progress.advance(
-                .trial, slot.pair.service, slot.pair.driver, "trial \(slot.round + 1)/\(context.trialCount(service))")
+                .trial, slot.pair.service, slot.pair.driver, "trial \(slot.round + 1)/\(context.trialCount(service))",
+                kind: "trial:\(slot.pair.service)")
             let target = TrialTarget(
                 image: tag, service: service.name, driver: slot.pair.driver, port: service.port,
                 health: service.health, readyTimeout: service.readyTimeout, memoryWindow: service.memoryWindow,
