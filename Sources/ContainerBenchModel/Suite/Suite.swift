@@ -131,15 +131,21 @@ public struct HealthSpec: Sendable, Codable, Equatable {
     /// `TrialOptions.healthInterval`, which a run's flag sets for every service).
     public var interval: Double?
 
-    public init(path: String, status: Int? = nil, interval: Double? = nil) {
+    /// Ready means "answers HTTP at all" (any status below 500): for services whose health path nobody gave
+    /// (a compose service without a healthcheck).
+    public var anyAnswer: Bool = false
+
+    public init(path: String, status: Int? = nil, interval: Double? = nil, anyAnswer: Bool = false) {
         self.path = path
         self.status = status
         self.interval = interval
+        self.anyAnswer = anyAnswer
     }
 
     /// Whether `code` counts as ready.
     public func accepts(_ code: Int) -> Bool {
         if let status { return code == status }
+        if anyAnswer { return (100..<500).contains(code) }
         return (200..<300).contains(code)
     }
 }
