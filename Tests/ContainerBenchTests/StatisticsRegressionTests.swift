@@ -201,7 +201,8 @@ import Testing
     @Test func aSignificantButTinyChangeIsNotConfirmed() throws {
         let a = (0..<50).map { 1 + 0.001 * Double($0 % 7) }
         let b = a.map { $0 * 1.02 }
-        let decision = try ConfirmationTest().decide(baseline: a, current: b, alpha: 0.01, look: 10)
+        let test = ConfirmationTest()
+        let decision = try test.decide(baseline: a, current: b, alpha: 0.01, look: test.plan.maximumLooks)
         #expect(decision.pValue < 0.001)
         #expect(decision.verdict == .notConfirmed)
         #expect(decision.reason == .finalLook)

@@ -27,7 +27,7 @@ public struct ConfirmationTest: Sendable, Equatable {
     /// A confirmation with the given rule.
     public init(
         design: LogRatioEstimate.Design = .independent,
-        plan: SequentialPlan = SequentialPlan(firstLookTrials: 5, roundTrials: 5, maximumTrials: 50, interimShare: 0.1),
+        plan: SequentialPlan = SequentialPlan(firstLookTrials: 5, roundTrials: 5, maximumTrials: 60, interimShare: 0.1),
         minimumRelativeEffect: Double = 0.05, absoluteFloor: Double = 0, resolution: Double = 0.10,
         futilityConfidence: Double = 0.99
     ) {

@@ -19,7 +19,7 @@ import Foundation
 ///
 /// The screen is not the verdict: a flagged cell is confirmed by a same-sitting A/B (`ConfirmationTest`), which
 /// holds the false-alarm rate whatever the screen's level. Its level is therefore chosen for power, not for
-/// errors: at `alpha` = 0.2 a cell regressed by +10% at 10% within-run CV is passed on ~89% of nights at 3% drift.
+/// errors: at `alpha` = 0.2 a cell regressed by +10% at 10% within-run CV is passed on ~88% of nights at 3% drift.
 public struct RegressionScreen: Sendable, Equatable {
     /// The one-sided level at which a cell is passed on to confirmation.
     public var alpha: Double
