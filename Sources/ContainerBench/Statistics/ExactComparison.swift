@@ -5,7 +5,12 @@ import Foundation
 public struct ExactComparison: Sendable, Equatable, Codable {
     /// What the comparison found.
     public enum Change: String, Sendable, Codable, CaseIterable {
-        case regression, improvement, unchanged
+        /// Larger by more than the tolerance.
+        case regression
+        /// Smaller by more than the tolerance.
+        case improvement
+        /// Within the tolerance.
+        case unchanged
     }
 
     /// The largest absolute difference that is not a change (default 1 MiB).

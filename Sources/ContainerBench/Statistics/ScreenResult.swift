@@ -21,6 +21,7 @@ public struct ScreenResult: Sendable, Codable, Equatable {
             case noRunToRunEstimate = "run-to-run noise unknown"
         }
 
+        /// The call as reports print it: "suspected regression", "inconclusive (too few samples)".
         public var description: String {
             switch self {
             case .suspectedRegression: return "suspected regression"

@@ -20,7 +20,7 @@ import Foundation
 /// - futility at 99%: an A/B stops as "not confirmed" once B ÷ A < 1.10 at 99% confidence: a real +10% change
 ///   is dropped at a given look at most 1% of the time, and an unchanged cell usually after 10 to 15 trials a
 ///   side. Up to 60 a side, because those are only spent on cells that keep looking regressed.
-public struct VerdictPolicy: Sendable, Equatable {
+public struct VerdictPolicy: Sendable, Equatable, Codable {
     /// The confidence of every budget verdict.
     public var budgetConfidence: Double
     /// The fewest trials the log-normal tolerance route of a quantile budget is used with.

@@ -18,6 +18,7 @@ public struct VerdictSimulation: Sendable {
         /// `--trials auto`: rounds of `policy.autoPlan` until the cell's screen is settled.
         case auto
 
+        /// The label of the simulation's table rows.
         public var description: String { self == .fixed ? "default" : "--trials auto" }
     }
 
