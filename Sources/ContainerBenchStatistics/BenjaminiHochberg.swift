@@ -19,8 +19,9 @@ public enum BenjaminiHochberg {
         return adjusted(pValues)
     }
 
-    /// `adjust` for p-values already known to lie in [0, 1].
-    package static func adjusted(_ pValues: [Double]) -> [Double] {
+    /// `adjust` for p-values already known to lie in [0, 1] (public so that callers in other modules, such as the
+    /// regression gate once the statistics are their own target, can skip the validation).
+    public static func adjusted(_ pValues: [Double]) -> [Double] {
         let count = pValues.count
         guard count > 0 else { return [] }
         // Ties broken by index only to make the order total; equal p-values end up with equal q-values.

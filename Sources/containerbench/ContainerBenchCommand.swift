@@ -11,7 +11,7 @@ struct ContainerBenchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ABCommand.self, HistoryCommand.self, CompareCommand.self, BaselineCommand.self,
             AcknowledgeCommand.self, ReportCommand.self, PlotCommand.self, DoctorCommand.self,
-            BootstrapCommand.self, GCCommand.self,
+            BootstrapCommand.self, GCCommand.self, SimulateCommand.self,
         ]
     )
 }
