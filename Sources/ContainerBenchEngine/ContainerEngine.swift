@@ -36,6 +36,12 @@ public protocol ContainerEngine: Sendable {
     /// Ids of images that carry `label` (`key` or `key=value`).
     func images(withLabel label: String) async throws(EngineError) -> [String]
 
+    /// Tags image `source` (a name or id) as `repository:tag`.
+    func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError)
+
+    /// The `repository:tag` names of the images whose repository is `repository`.
+    func imageTags(repository: String) async throws(EngineError) -> [String]
+
     /// Streams `docker save` of `image` into `file`; returns the bytes written. A partial file is removed.
     @discardableResult
     func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64

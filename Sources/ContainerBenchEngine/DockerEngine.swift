@@ -185,6 +185,24 @@ public final class DockerEngine: ContainerEngine {
         return rows.map(\.id)
     }
 
+    /// Tags image `source` as `repository:tag`.
+    public func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError) {
+        let query = "repo=\(Self.escape(repository))&tag=\(Self.escape(tag))"
+        let response = await request("POST", "/images/\(Self.escape(source))/tag?\(query)", timeout: 30)
+        try check(response, what: "tag \(source) as \(repository):\(tag)")
+    }
+
+    /// The `repository:tag` names of the images of `repository`.
+    public func imageTags(repository: String) async throws(EngineError) -> [String] {
+        struct Row: Decodable {
+            var repoTags: [String]?
+            enum CodingKeys: String, CodingKey { case repoTags = "RepoTags" }
+        }
+        let filters = "{\"reference\":[\"\(repository)\"]}"
+        let rows: [Row] = try await get("/images/json?filters=\(Self.escape(filters))")
+        return rows.flatMap { $0.repoTags ?? [] }.filter { $0.hasPrefix(repository + ":") }.sorted()
+    }
+
     /// Labels of a container listed by `containers(withLabel:)`.
     public func labels(ofContainer id: String) async throws(EngineError) -> [String: String] {
         struct Config: Decodable {

@@ -43,6 +43,9 @@ public final class InMemoryContainerEngine: ContainerEngine {
         var counter = 0
         /// Ports served on 127.0.0.1 by something other than the engine's containers.
         var foreignPorts: Set<Int> = []
+        /// Scripts by image for the n-th container made from it (0-based), overriding the image's.
+        var overrides: [String: @Sendable (Int) -> ContainerScript?] = [:]
+        var madeFrom: [String: Int] = [:]
     }
 
     let state = Mutex(State())
@@ -76,6 +79,11 @@ public final class InMemoryContainerEngine: ContainerEngine {
             state.images[name] = Image(
                 id: id, bytes: bytes, layers: history, configuration: configuration, labels: labels, script: script)
         }
+    }
+
+    /// Scripts the n-th container (0-based) made from image `name` by `script(n)` (nil keeps the image's script).
+    public func override(_ name: String, script: @escaping @Sendable (Int) -> ContainerScript?) {
+        state.withLock { $0.overrides[name] = script }
     }
 
     /// Makes `port` look served by another process on 127.0.0.1 (or frees it).
@@ -165,6 +173,19 @@ public final class InMemoryContainerEngine: ContainerEngine {
         }
     }
 
+    public func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError) {
+        try state.withLock { state throws(EngineError) in
+            guard let image = state.images[source] ?? state.images.values.first(where: { $0.id == source }) else {
+                throw EngineError(.notFound, "No such image: \(source)", status: 404)
+            }
+            state.images["\(repository):\(tag)"] = image
+        }
+    }
+
+    public func imageTags(repository: String) async throws(EngineError) -> [String] {
+        state.withLock { state in state.images.keys.filter { $0.hasPrefix(repository + ":") }.sorted() }
+    }
+
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
         throw EngineError(.http, "the in-memory engine cannot save images")
     }
@@ -178,7 +199,10 @@ public final class InMemoryContainerEngine: ContainerEngine {
             }
             state.counter += 1
             let id = String(format: "%064x", 0xc0_0000 + state.counter)
-            state.containers[id] = Container(id: id, spec: spec, script: image.script)
+            let ordinal = state.madeFrom[spec.image, default: 0]
+            state.madeFrom[spec.image] = ordinal + 1
+            let script = state.overrides[spec.image]?(ordinal) ?? image.script
+            state.containers[id] = Container(id: id, spec: spec, script: script.jittered(ordinal: state.counter))
             state.order.append(id)
             state.calls.append(.create(image: spec.image, id: id))
             return id

@@ -173,7 +173,7 @@ struct VerdictContractTests {
 
     @Test func baselineSelectionParses() {
         #expect(BaselineSelection(parsing: "none") == .none)
-        #expect(BaselineSelection(parsing: "last") == .lastGood(5))
+        #expect(BaselineSelection(parsing: "last") == .lastGood(10))
         #expect(BaselineSelection(parsing: "last:3") == .lastGood(3))
         #expect(BaselineSelection(parsing: "run:abc") == .run("abc"))
         #expect(BaselineSelection(parsing: "nightly") == .named("nightly"))

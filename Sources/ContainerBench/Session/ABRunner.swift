@@ -180,24 +180,22 @@ public struct ABRunner: Sendable {
         return Result(record: record, report: report, evaluation: evaluation)
     }
 
-    /// B judged against A: the regression gate over the gated metrics, A's samples as the baseline.
+    /// B judged against A in one sitting: each gated metric by the same-sitting test (`RegressionGate.sameSitting`:
+    /// t on logs at the policy's family-wise level over the metrics), exact metrics by their tolerance.
     public static func compare(
-        _ record: RunRecord, request: ABRequest, gate: RegressionGate = RegressionGate()
+        _ record: RunRecord, request: ABRequest, analysis: RunAnalysis = RunAnalysis()
     ) -> ComparisonReport {
         let metrics = RunAnalysis.gatedMetrics
         let pair = ServiceDriver(service: request.name, driver: "b vs a")
-        func grid(_ driver: String) -> RegressionGate.Samples {
+        func grid(_ driver: String) -> [Metric: [Double]] {
             var cells: [Metric: [Double]] = [:]
             for metric in metrics {
                 let values = record.values(of: metric, service: request.name, driver: driver)
                 if !values.isEmpty { cells[metric] = values }
             }
-            return cells.isEmpty ? [:] : [pair: cells]
+            return cells
         }
-        var gate = gate
-        gate.metrics = metrics
-        gate.acknowledged = []
-        let findings = gate.compare(baseline: grid(baselineDriver), current: grid(candidateDriver))
+        let findings = analysis.gate().sameSitting(pair: pair, a: grid(baselineDriver), b: grid(candidateDriver))
         return ComparisonReport(
             schema: ComparisonReport.abSchema,
             baseline: .init(name: "A", source: request.a.source, runID: record.id),

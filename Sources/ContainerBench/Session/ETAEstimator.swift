@@ -41,7 +41,8 @@ public struct ETAEstimator: Sendable {
         var steps: [Step] = []
         if plan.indexMode == .local { steps.append(Step(kind: "prepare")) }
         for scenario in plan.scenarios {
-            steps += plan.pairs.map { _ in Step(kind: "build:\(scenario.rawValue)") }
+            let repeats = scenario == .cold ? plan.coldBuildRepeats : 1
+            steps += (0..<repeats).flatMap { _ in plan.pairs.map { _ in Step(kind: "build:\(scenario.rawValue)") } }
         }
         steps += plan.pairs.map { _ in Step(kind: "inspect", prior: plan.measureCompressedSize ? 15 : 0.5) }
         let trials = { (service: ServiceSpec) in plan.trials ?? service.trials }

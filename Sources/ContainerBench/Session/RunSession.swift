@@ -26,8 +26,11 @@ public struct RunRequest: Sendable {
     /// The budgets; nil judges none.
     public var targets: Targets?
     public var baseline: BaselineSelection
-    /// Measure alerted service × drivers again and keep only alerts that repeat.
+    /// Confirm the screen's suspicions by an interleaved A/B of the baseline's kept image against the current image
+    /// (the default); off, they are judged by Holm over the run's screens.
     public var confirm: Bool
+    /// Completed runs whose images are kept per service × driver, for later confirmations.
+    public var keptRuns: Int
     /// Inconclusive budgets and gates fail the run.
     public var strict: Bool
     /// Where the run's folder of plots and reports is made.
@@ -37,13 +40,15 @@ public struct RunRequest: Sendable {
 
     /// A request; see the properties.
     public init(
-        plan: RunPlan, targets: Targets?, baseline: BaselineSelection = .lastGood(5), confirm: Bool = false,
-        strict: Bool = false, resultsDirectory: URL, extraReports: [(format: ReportFormat, url: URL)] = []
+        plan: RunPlan, targets: Targets?, baseline: BaselineSelection = .lastGood(BaselineSelection.defaultRuns),
+        confirm: Bool = true, keptRuns: Int = 2, strict: Bool = false, resultsDirectory: URL,
+        extraReports: [(format: ReportFormat, url: URL)] = []
     ) {
         self.plan = plan
         self.targets = targets
         self.baseline = baseline
         self.confirm = confirm
+        self.keptRuns = keptRuns
         self.strict = strict
         self.resultsDirectory = resultsDirectory
         self.extraReports = extraReports
@@ -54,8 +59,8 @@ public struct RunRequest: Sendable {
 public struct RunResult: Sendable {
     public var record: RunRecord
     public var evaluation: Evaluation
-    /// The confirmation run, when alerts were measured again.
-    public var confirmation: (record: RunRecord, evaluation: Evaluation)?
+    /// The trials the same-sitting confirmation A/B ran (both sides), 0 when there was nothing to confirm.
+    public var confirmationTrials: Int
     /// The run's folder of plots and reports.
     public var directory: URL
     /// The report input the verdict and the terminal summary come from.
@@ -101,6 +106,8 @@ public struct RunSession: Sendable {
     public var progress: @Sendable (ProgressEvent) -> Void
     /// Renders plots; nil skips them (reports are still written).
     public var artifacts: ArtifactStage
+    /// The defaults of every verdict (levels, trials, the confirmation plan).
+    public var policy: VerdictPolicy = .standard
 
     /// A session over the given parts.
     public init(
@@ -265,43 +272,46 @@ public struct RunSession: Sendable {
         record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
 
-        let analysis = AnalysisStage(store: store)
+        var runPolicy = policy
+        runPolicy.confirms = request.confirm
+        let analysis = AnalysisStage(store: store, analysis: RunAnalysis(policy: runPolicy))
         progress(ProgressEvent(stage: .analyse, step: 0, steps: 0, message: "judging \(record.id)"))
-        var evaluation = analysis.run(
+        let judged = analysis.run(
             record: &record, targets: request.targets, policy: outcome.policy, baseline: request.baseline)
+        var evaluation = judged.evaluation
 
-        var confirmation: (record: RunRecord, evaluation: Evaluation)?
-        let alerted = RegressionConfirmation.alertedPairs(evaluation)
-        if request.confirm, !alerted.isEmpty, !control.isCancelled {
-            let pairs = alerted.map(\.description).joined(separator: ", ")
+        var confirmationTrials = 0
+        let pending = evaluation.regressions.filter { $0.change == .regression && $0.confirmation == nil }
+        if request.confirm, !pending.isEmpty, let baseline = judged.baseline {
+            let cells = pending.map { "\($0.service)/\($0.driver) \($0.metric.rawValue)" }.joined(separator: ", ")
             progress(
                 ProgressEvent(
                     stage: .confirm, step: 0, steps: 0,
-                    message: "confirming the regression of \(pairs): measuring again"))
-            let confirmID = RunRecord.makeID()
-            let restricted = plan.restricted(to: alerted)
-            let confirmOutcome = await control.measuring { await measure(restricted, runID: confirmID) }
-            var confirmRecord = confirmOutcome.record
-            if control.isCancelled { confirmRecord.status = .interrupted }
-            // The first run is not stored yet, so "last N good runs" means the same runs for both evaluations.
-            let confirmEvaluation = try? analysis.evaluate(
-                confirmRecord, targets: request.targets, policy: confirmOutcome.policy, baseline: request.baseline)
-            if confirmRecord.status == .completed, let confirmEvaluation {
-                record.warnings += RegressionConfirmation.apply(
-                    confirmation: confirmEvaluation, confirmationRunID: confirmID, to: &evaluation)
-            } else {
-                record.warnings.append("confirmation run \(confirmID) did not complete: the regression alerts stand")
+                    message: "confirming \(cells): the baseline's image against this one, interleaved"))
+            let findings = evaluation.regressions
+            let baselineRuns = baseline.runs.compactMap(\.id)
+            let (measured, confirmPolicy) = (record, runPolicy)
+            let confirmed = await control.measuring {
+                await confirm(
+                    findings: findings, record: measured, baselineRuns: baselineRuns, plan: plan, policy: confirmPolicy)
             }
-            confirmation = (confirmRecord, confirmEvaluation ?? Evaluation(runID: confirmID))
+            evaluation.regressions = confirmed.findings
+            record.warnings += confirmed.notes
+            confirmationTrials = confirmed.trials
+            if confirmed.interrupted || control.isCancelled { record.status = .interrupted }
         }
 
         progress(ProgressEvent(stage: .persist, step: 0, steps: 0, message: "storing \(record.id)"))
         do {
-            try PersistStage(store: store).run(
-                [(record, evaluation)] + (confirmation.map { [($0.record, $0.evaluation)] } ?? []))
+            try PersistStage(store: store).run([(record, evaluation)])
         } catch {
             throw SessionError(.infrastructureError, "the run was measured but could not be stored: \(error)")
         }
+        // Its images are kept for later confirmations; the oldest kept ones go.
+        let kept = KeptImages(engine: engine, keep: request.keptRuns)
+        record.warnings += await kept.keep(record)
+        let protected = Set(((try? store.baselines()) ?? []).flatMap(\.runIDs))
+        await kept.prune(services: record.pairs.map(\.service), protected: protected)
 
         progress(ProgressEvent(stage: .artifacts, step: 0, steps: 0, message: "plots and reports"))
         let directory = request.resultsDirectory.appendingPathComponent(record.id)
@@ -315,7 +325,25 @@ public struct RunSession: Sendable {
                 .infrastructureError, "the run was stored as \(record.id), but a report could not be written: \(error)")
         }
         return RunResult(
-            record: record, evaluation: evaluation, confirmation: confirmation, directory: directory, report: report)
+            record: record, evaluation: evaluation, confirmationTrials: confirmationTrials, directory: directory,
+            report: report)
+    }
+
+    /// The same-sitting confirmation of `findings`' suspicions, on a context of its own (labels, events).
+    func confirm(
+        findings: [RegressionFinding], record: RunRecord, baselineRuns: [String], plan: RunPlan, policy: VerdictPolicy
+    ) async -> ConfirmationStage.Result {
+        let runID = record.id + "-confirm"
+        let events = await engine.followEvents(label: "\(ContainerLabels.run)=\(runID)")
+        defer { events.stop() }
+        let clock = instruments.clock
+        let context = MeasureContext(
+            runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
+            events: events.isConnected ? events : nil,
+            settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: plan.workDirectory),
+            logger: logger, progress: ProgressReporter(plan: plan, now: { clock.now() }, sink: progress))
+        return await ConfirmationStage(policy: policy, kept: KeptImages(engine: engine)).run(
+            findings: findings, record: record, baselineRuns: baselineRuns, context: context)
     }
 
     /// Runs `PreflightStage` on `plan`: every Dockerfile parses, every base image can be built from (stand-ins are

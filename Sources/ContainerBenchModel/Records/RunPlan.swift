@@ -22,6 +22,12 @@ public struct RunPlan: Sendable {
     public var workDirectory: URL
     /// Run no trial unless every service × driver built (an `ab` comparison needs both sides).
     public var trialsNeedEveryBuild = false
+    /// Cold builds per service × driver, interleaved across drivers (`--build-repeats`); nil takes the suite's
+    /// `build_repeats` (1 when it says nothing). Ratio budgets and build cells are judged on them.
+    public var buildRepeats: Int?
+
+    /// The cold builds per service × driver this plan makes.
+    public var coldBuildRepeats: Int { max(1, buildRepeats ?? suite.buildRepeats) }
 
     public init(
         suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,

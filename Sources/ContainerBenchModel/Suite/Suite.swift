@@ -10,6 +10,9 @@ public struct Suite: Sendable, Codable, Equatable {
     public var baseImages: [String: String]
     /// How each stand-in of `baseImages` is made, by local image (absent for images the user provides).
     public var standIns: [String: StandInRecipe]
+    /// Cold builds per service × driver (`defaults: build_repeats`), so ratio budgets and build times have an
+    /// interval; 1 when the suite does not say.
+    public var buildRepeats: Int = 1
 
     public init(
         source: String, services: [ServiceSpec], baseImages: [String: String] = [:],

@@ -32,7 +32,8 @@ public enum SuiteLoader {
         }
         var defaults = Defaults()
         if let node = top["defaults"] {
-            let fields = try node.mapping(allowed: ["trials", "ready_timeout", "memory_window"])
+            let fields = try node.mapping(allowed: ["trials", "ready_timeout", "memory_window", "build_repeats"])
+            if let value = fields["build_repeats"] { defaults.buildRepeats = try value.int(in: 1...20) }
             if let value = fields["trials"] { defaults.trials = try value.int(in: 1...1000) }
             if let value = fields["ready_timeout"] { defaults.readyTimeout = try value.seconds(in: 0.1...3600) }
             if let value = fields["memory_window"] { defaults.memoryWindow = try value.seconds(in: 0...3600) }
@@ -51,14 +52,17 @@ public enum SuiteLoader {
             }
             services.append(service)
         }
-        return Suite(
+        var suite = Suite(
             source: file, services: services, baseImages: baseImages.images, standIns: baseImages.recipes)
+        suite.buildRepeats = defaults.buildRepeats
+        return suite
     }
 
     struct Defaults {
         var trials = 5
         var readyTimeout = 60.0
         var memoryWindow = 10.0
+        var buildRepeats = 1
     }
 
     static func parseService(_ node: YAMLNode, defaults: Defaults, baseDirectory: String) throws -> ServiceSpec {

@@ -19,10 +19,11 @@ struct RunCommand: AsyncParsableCommand {
             baselines/targets.yaml, else the seed's budgets built in) and a baseline, and its plots \
             and reports are written under results/runs/RUN-ID/. Exit codes: 0 pass, 1 budget breached, 2 \
             regression, 3 inconclusive (--strict only), 4 infrastructure error, 64 usage error, 130 interrupted.
-            With --confirm, a regression alert is checked once more: the alerted service × drivers are measured \
-            again (same plan, restricted to them) against the same baseline, and an alert stands only when it \
-            alerts again; the confirmation run is stored too, and the first run's warnings say what was confirmed \
-            or dropped.
+            A regression is screened at the run level against the baseline (the last 10 comparable runs by \
+            default) and, when suspected, confirmed in the same sitting by interleaved trials of the baseline's kept \
+            image against this one (--no-confirm judges by Holm over the run's cells instead); the warnings say what \
+            was confirmed or dropped. Budgets say the confidence they were decided with and the trials a confident \
+            verdict needs; --trials auto adds interleaved rounds until they are decided.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -66,13 +67,21 @@ struct RunCommand: AsyncParsableCommand {
     var label: String?
 
     @Option(help: "Regression baseline: none, last, last:N, run:ID, or a baseline name.")
-    var baseline: BaselineSelection = .lastGood(5)
+    var baseline: BaselineSelection = .lastGood(BaselineSelection.defaultRuns)
 
     @Flag(help: "Inconclusive budgets and gates fail the run (exit 3).")
     var strict = false
 
-    @Flag(help: "On a regression alert, measure the alerted service × drivers again; keep only repeated alerts.")
-    var confirm = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Confirm suspected regressions by an interleaved A/B of the baseline's kept image against this one.")
+    var confirm = true
+
+    @Option(help: "Cold builds per service × driver, interleaved (default: the suite's build_repeats, else 1).")
+    var buildRepeats: Int?
+
+    @Option(help: "Completed runs whose images are kept per service × driver for later confirmations.")
+    var keepImages: Int = 2
 
     @Flag(help: "Drop the page cache before each trial (root).")
     var coldCache = false
@@ -136,6 +145,10 @@ struct RunCommand: AsyncParsableCommand {
         if let trials, !(1...1000).contains(trials) {
             throw ValidationError("--trials must be from 1 to 1000, got \(trials)")
         }
+        if let buildRepeats, !(1...20).contains(buildRepeats) {
+            throw ValidationError("--build-repeats must be from 1 to 20, got \(buildRepeats)")
+        }
+        if !(0...50).contains(keepImages) { throw ValidationError("--keep-images must be from 0 to 50") }
         if dockerfile != nil && service.port == nil { throw ValidationError("--dockerfile needs --port") }
         if dockerfile != nil && compose != nil { throw ValidationError("give --dockerfile or --compose, not both") }
         for entry in policy {
@@ -159,7 +172,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             request = RunRequest(
                 plan: try planStage().run(), targets: try loadTargets(), baseline: baseline,
-                confirm: confirm, strict: strict, resultsDirectory: URL(fileURLWithPath: resultsDir),
+                confirm: confirm, keptRuns: keepImages, strict: strict,
+                resultsDirectory: URL(fileURLWithPath: resultsDir),
                 extraReports: [(ReportFormat.markdown, markdown), (.junit, junit), (.json, json), (.html, html)]
                     .compactMap { format, path in path.map { (format, URL(fileURLWithPath: $0)) } })
         } catch {
@@ -234,9 +248,11 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             source = .suite(path: suite ?? "benchmarks/suite.yaml")
         }
-        return PlanStage(
+        var stage = PlanStage(
             source: source, baseImages: overlay, services: services, drivers: drivers, scenarios: scenarios,
             trials: trials, label: label, measureFloor: !noFloor, options: options,
             measureCompressedSize: compressedSize, indexMode: index, wheelCache: URL(fileURLWithPath: wheelCache))
+        stage.buildRepeats = buildRepeats
+        return stage
     }
 }

@@ -89,7 +89,7 @@ extension BaselineSelection: ExpressibleByArgument {
     public var defaultValueDescription: String {
         switch self {
         case .none: return "none"
-        case .lastGood(5): return "last"
+        case .lastGood(BaselineSelection.defaultRuns): return "last"
         case .lastGood(let count): return "last:\(count)"
         case .run(let id): return "run:\(id)"
         case .named(let name): return name

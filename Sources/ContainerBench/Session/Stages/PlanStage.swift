@@ -31,6 +31,8 @@ public struct PlanStage: Sendable {
     public var measureCompressedSize: Bool
     public var indexMode: PackageIndexMode
     public var wheelCache: URL
+    /// Cold builds per service × driver; nil takes the suite's.
+    public var buildRepeats: Int?
 
     /// A plan stage; see the properties.
     public init(
@@ -84,9 +86,11 @@ public struct PlanStage: Sendable {
                     file: loaded.source, message: "--driver \(drivers.joined(separator: ",")): no service has it")
             }
         }
-        return RunPlan(
+        var plan = RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: measureFloor,
             options: options, measureCompressedSize: measureCompressedSize, indexMode: indexMode,
             wheelCache: wheelCache)
+        plan.buildRepeats = buildRepeats
+        return plan
     }
 }
