@@ -29,6 +29,8 @@ public struct PlanStage: Sendable {
     public var measureFloor: Bool
     public var options: TrialOptions
     public var measureCompressedSize: Bool
+    /// Read each image's inventory (`--inventory`).
+    public var measureInventory: Bool
     public var indexMode: PackageIndexMode
     public var wheelCache: URL
 
@@ -38,7 +40,7 @@ public struct PlanStage: Sendable {
         scenarios: [BuildScenario] = [.cold],
         trials: Int? = nil, label: String? = nil, measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
         measureCompressedSize: Bool = false, indexMode: PackageIndexMode = .pypi,
-        wheelCache: URL = URL(fileURLWithPath: "results/wheels")
+        wheelCache: URL = URL(fileURLWithPath: "results/wheels"), measureInventory: Bool = false
     ) {
         self.source = source
         self.baseImages = baseImages
@@ -50,6 +52,7 @@ public struct PlanStage: Sendable {
         self.measureFloor = measureFloor
         self.options = options
         self.measureCompressedSize = measureCompressedSize
+        self.measureInventory = measureInventory
         self.indexMode = indexMode
         self.wheelCache = wheelCache
     }
@@ -87,6 +90,6 @@ public struct PlanStage: Sendable {
         return RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: measureFloor,
             options: options, measureCompressedSize: measureCompressedSize, indexMode: indexMode,
-            wheelCache: wheelCache)
+            wheelCache: wheelCache, measureInventory: measureInventory)
     }
 }
