@@ -43,6 +43,8 @@ public final class InMemoryContainerEngine: ContainerEngine {
         var counter = 0
         /// Ports served on 127.0.0.1 by something other than the engine's containers.
         var foreignPorts: Set<Int> = []
+        /// What `saveImage` writes for an image name (kept when a build replaces the image).
+        var savedArchives: [String: Data] = [:]
     }
 
     let state = Mutex(State())
@@ -56,6 +58,12 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     // MARK: - Test controls
+
+    /// What `saveImage(name)` writes: a `docker save` archive (`TarArchiveBuilder.savedImage`), kept across builds
+    /// that replace the image.
+    public func setSavedArchive(_ archive: Data, for name: String) {
+        state.withLock { $0.savedArchives[name] = archive }
+    }
 
     /// Registers (or replaces) image `name`.
     public func addImage(
@@ -166,7 +174,15 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        throw EngineError(.http, "the in-memory engine cannot save images")
+        guard let data = state.withLock({ $0.savedArchives[image] }) else {
+            throw EngineError(.http, "the in-memory engine has no saved archive of \(image) (setSavedArchive)")
+        }
+        do {
+            try data.write(to: file)
+        } catch {
+            throw EngineError(.transport, "could not write the saved image \(image) to \(file.path): \(error)")
+        }
+        return Int64(data.count)
     }
 
     public func createContainer(_ spec: ContainerSpec) async throws(EngineError) -> String {
