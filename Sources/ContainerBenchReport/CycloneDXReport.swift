@@ -153,7 +153,7 @@ public struct CycloneDXReport: Sendable {
     }
 
     /// `urn:uuid:` and a UUID (version 8, RFC 9562's custom layout) made from FNV-1a hashes of the run and image.
-    static func serialNumber(run: String, image: String) -> String {
+    public static func serialNumber(run: String, image: String) -> String {
         var hex = Array(StableHash.hex("cyclonedx\u{0}\(run)\u{0}\(image)") + StableHash.hex("\(image)\u{0}\(run)"))
         hex[12] = "8"
         let variant = "89ab"

@@ -100,8 +100,8 @@ struct RunCommand: AsyncParsableCommand {
         inversion: .prefixedNo,
         help: ArgumentHelp(
             "Read each image's inventory (Python distributions, Debian packages) from a docker save of it. Default: "
-                + "on with --compressed-size (the same save serves both, for ~0.1 s more), else off (a save of its "
-                + "own costs seconds per image; docs/measurement.md)."))
+                + "on with --compressed-size (the same save serves both, for at most ~0.5 s more), else off (a save "
+                + "of its own costs 2-10 s per image; docs/measurement.md)."))
     var inventory: Bool?
 
     @Option(
