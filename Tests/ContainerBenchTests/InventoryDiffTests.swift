@@ -117,8 +117,8 @@ struct InventoryDiffTests {
         let header = lines.firstIndex { $0.contains("CHANGE") && $0.contains("B VERSION") } ?? lines.count
         #expect(header + 2 < lines.count)
         if header + 2 < lines.count {
-            #expect(lines[header + 2].hasPrefix("  added    pypi  pandas"))
-            #expect(lines[header + 2].hasSuffix("+70.0 MB"))
+            #expect(lines[header + 2].hasPrefix("  added    pypi  pandas"), "\(text)")
+            #expect(lines[header + 2].hasSuffix("+70.0 MB  /opt/venv/lib/python3.12/site-packages"))
             #expect(lines[header + 3].contains("numpy") && lines[header + 3].contains("1.26.4"))
         }
         if let inventoryAt = text.range(of: "what B adds")?.lowerBound,
