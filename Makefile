@@ -5,13 +5,16 @@ SWIFT ?= swift
 BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
 APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
-# Only the tests need a browser (the HTML report is opened in headless Chromium) and Debian's prometheus_client
-# (a second parser for the OpenMetrics export; CI fails without it).
-TEST_PACKAGES := chromium python3-prometheus-client
+# Only the tests need a browser (the HTML report is opened in headless Chromium), Debian's prometheus_client
+# (a second parser for the OpenMetrics export; CI fails without it) and python3-venv (for TEST_PYTHON below).
+TEST_PACKAGES := chromium python3-prometheus-client python3-venv
+# The SBOM test validates with cyclonedx-python-lib (not in Debian): a virtualenv from PyPI, made once.
+TEST_PYTHON := .build/test-python
+CYCLONEDX_LIB := cyclonedx-python-lib[json-validation]==11.12.0
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
 ENGINE_WAIT ?= 60
 
-.PHONY: bench test test-packages setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench
+.PHONY: bench test test-packages test-python setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench
 
 ## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
 bench: setup release
@@ -21,7 +24,7 @@ bench: setup release
 ## test: set up, then unit, engine and end-to-end tests (engine tests fail, not skip, without an engine).
 ## The 200-trial soak runs too (about 2-4 minutes); `make test CONTAINERBENCH_SOAK=0` leaves it out.
 CONTAINERBENCH_SOAK ?= 1
-test: setup test-packages
+test: setup test-packages test-python
 	CONTAINERBENCH_SOAK=$(CONTAINERBENCH_SOAK) $(SWIFT) test --no-parallel
 
 ## setup: idempotent: Debian packages, a running dockerd, local base images.
@@ -29,6 +32,13 @@ setup: packages engine bootstrap
 
 test-packages:
 	@$(MAKE) --no-print-directory packages APT_PACKAGES="$(TEST_PACKAGES)"
+
+## test-python: the virtualenv with cyclonedx-python-lib that ReportCycloneDXTests validates with (CI requires it).
+test-python: test-packages
+	@if ! $(TEST_PYTHON)/bin/python3 -c 'import cyclonedx.validation.json' >/dev/null 2>&1; then \
+	  echo "test-python: installing $(CYCLONEDX_LIB) into $(TEST_PYTHON)"; \
+	  /usr/bin/python3 -m venv $(TEST_PYTHON) && $(TEST_PYTHON)/bin/pip install -q '$(CYCLONEDX_LIB)'; \
+	fi
 
 packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

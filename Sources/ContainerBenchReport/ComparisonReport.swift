@@ -47,17 +47,22 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
     public var findings: [RegressionFinding]
     /// The verdict, which is also the exit status.
     public var verdict: Verdict
+    /// What the current images add over the baseline's, per service × driver whose images both have an inventory
+    /// (one entry in `ab`); absent when no pair has.
+    public var inventory: [InventoryComparison]?
 
     /// A report of `findings`. The verdict is `interrupted` or `infrastructure error` when the measurement did not
     /// complete (`runStatus`: the findings of a partial run cannot be trusted), else `regression` when any finding
     /// is an unacknowledged regression, else `pass`.
     public init(
-        schema: String, baseline: Side, current: Side, findings: [RegressionFinding], runStatus: RunStatus = .completed
+        schema: String, baseline: Side, current: Side, findings: [RegressionFinding], runStatus: RunStatus = .completed,
+        inventory: [InventoryComparison] = []
     ) {
         self.schema = schema
         self.baseline = baseline
         self.current = current
         self.findings = findings
+        self.inventory = inventory.isEmpty ? nil : inventory
         let status: ExitStatus
         switch runStatus {
         case .interrupted: status = .interrupted
@@ -77,7 +82,8 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
         ExitStatus(rawValue: verdict.exitCode) ?? .infrastructureError
     }
 
-    /// An aligned table, one row per finding, under a line naming both sides and over the verdict.
+    /// An aligned table, one row per finding, under a line naming both sides and over the verdict; below it, per
+    /// pair with inventories on both sides, what B adds over A (`InventoryComparison.renderTable`).
     /// - Parameter showPairs: include the service and driver columns (compare); `ab` has one pair only.
     public func renderTable(showPairs: Bool = true) -> String {
         var headers = ["METRIC", "A MEDIAN", "B MEDIAN", "B/A", "95% CI", "P", "P (BH)", "N A/B", "VERDICT"]
@@ -109,6 +115,9 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
             out += "no metric was measured on both sides: nothing to compare\n"
         } else {
             out += TextTable(headers: headers, alignments: alignments, rows: rows).render()
+        }
+        for comparison in inventory ?? [] {
+            out += "\n" + comparison.renderTable(showPair: showPairs)
         }
         out += "\nverdict: \(verdict.status) (exit \(verdict.exitCode))\n"
         return out

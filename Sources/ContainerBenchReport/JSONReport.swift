@@ -131,6 +131,8 @@ public struct JSONReport: Sendable {
         public var user: String?
         /// Whether it declares a HEALTHCHECK.
         public var hasHealthcheck: Bool
+        /// What is installed (Python distributions, Debian packages), when it was read.
+        public var inventory: ImageInventory?
     }
 
     /// The baseline comparison.
@@ -209,7 +211,7 @@ public struct JSONReport: Sendable {
                 ImageEntry(
                     service: $0.service, driver: $0.driver, imageID: $0.imageID, bytes: $0.bytes,
                     compressedBytes: $0.compressedBytes, uniqueBytes: $0.uniqueBytes, layerCount: $0.layers.count,
-                    user: $0.user, hasHealthcheck: $0.hasHealthcheck)
+                    user: $0.user, hasHealthcheck: $0.hasHealthcheck, inventory: $0.inventory)
             },
             budgets: evaluation.budgets,
             ratios: evaluation.ratios,

@@ -10,6 +10,16 @@ enum ReportText {
         return metric.unit.format(value)
     }
 
+    /// Bytes in the unit that shows them ("512 B", "12.3 kB", "41.0 MB", decimal like the metrics), with a sign
+    /// when `signed` ("+1.2 MB", "-300 B", "0 B").
+    static func bytes(_ value: Int64, signed: Bool = false) -> String {
+        let sign = signed && value > 0 ? "+" : value < 0 ? "-" : ""
+        let magnitude = Double(value.magnitude)
+        if magnitude < 1_000 { return sign + "\(value.magnitude) B" }
+        if magnitude < 1_000_000 { return sign + String(format: "%.1f kB", magnitude / 1_000) }
+        return sign + String(format: "%.1f MB", magnitude / 1_000_000)
+    }
+
     /// A 95% interval in `metric`'s unit ("[1.10 s, 1.30 s]"), or "n/a".
     static func interval(_ low: Double?, _ high: Double?, _ metric: Metric) -> String {
         guard let low, let high else { return "n/a" }

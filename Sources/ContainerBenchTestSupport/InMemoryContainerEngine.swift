@@ -46,6 +46,8 @@ public final class InMemoryContainerEngine: ContainerEngine {
         /// Scripts by image for the n-th container made from it (0-based), overriding the image's.
         var overrides: [String: @Sendable (Int) -> ContainerScript?] = [:]
         var madeFrom: [String: Int] = [:]
+        /// What `saveImage` writes for an image name (kept when a build replaces the image).
+        var savedArchives: [String: Data] = [:]
     }
 
     let state = Mutex(State())
@@ -59,6 +61,12 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     // MARK: - Test controls
+
+    /// What `saveImage(name)` writes: a `docker save` archive (`TarArchiveBuilder.savedImage`), kept across builds
+    /// that replace the image.
+    public func setSavedArchive(_ archive: Data, for name: String) {
+        state.withLock { $0.savedArchives[name] = archive }
+    }
 
     /// Registers (or replaces) image `name`.
     public func addImage(
@@ -187,7 +195,15 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        throw EngineError(.http, "the in-memory engine cannot save images")
+        guard let data = state.withLock({ $0.savedArchives[image] }) else {
+            throw EngineError(.http, "the in-memory engine has no saved archive of \(image) (setSavedArchive)")
+        }
+        do {
+            try data.write(to: file)
+        } catch {
+            throw EngineError(.transport, "could not write the saved image \(image) to \(file.path): \(error)")
+        }
+        return Int64(data.count)
     }
 
     public func createContainer(_ spec: ContainerSpec) async throws(EngineError) -> String {

@@ -68,7 +68,8 @@ enum ReportFixture {
         return ImageRecord(
             service: service, driver: driver, imageID: "sha256:\(driver == "uv" ? "aa11" : "bb22")\(service)",
             bytes: layers.map(\.bytes).reduce(0, +), compressedBytes: driver == "uv" ? 104_000_000 : 171_000_000,
-            baseBytes: 151_000_000, layers: layers, user: driver == "uv" ? "app" : nil, hasHealthcheck: driver == "uv")
+            baseBytes: 151_000_000, layers: layers, user: driver == "uv" ? "app" : nil, hasHealthcheck: driver == "uv",
+            inventory: service == "fastapi" && driver == "uv" ? inventory : nil)
     }
 
     static func build(_ service: String, _ driver: String, _ scenario: BuildScenario, _ seconds: Double)
@@ -193,9 +194,38 @@ enum ReportFixture {
         ]
     }
 
+    /// The formats of one image (CycloneDX) are about fastapi/uv; the others ignore the selection.
     static var input: ReportInput {
-        ReportInput(record: record, evaluation: evaluation, strict: false, plots: plots)
+        ReportInput(
+            record: record, evaluation: evaluation, strict: false, plots: plots,
+            image: ReportInput.ImageSelection(service: "fastapi", driver: "uv"))
     }
+
+    /// What fastapi/uv has installed: a few distributions (one name with characters purl encodes, one in two
+    /// places), Debian packages, the system.
+    static let inventory = ImageInventory(
+        python: [
+            .init(
+                name: "fastapi", version: "0.115.6", bytes: 1_204_000,
+                location: "/opt/venv/lib/python3.12/site-packages"),
+            .init(
+                name: "Typing_Extensions", version: "4.12.2", bytes: 145_000,
+                location: "/opt/venv/lib/python3.12/site-packages"),
+            .init(
+                name: "pip", version: "24.3.1", bytes: 12_700_000, location: "/usr/local/lib/python3.12/site-packages"),
+            .init(
+                name: "pip", version: "24.3.1", bytes: 12_700_000, location: "/opt/venv/lib/python3.12/site-packages"),
+            .init(
+                name: "torch", version: "2.5.1+cpu", bytes: 700_000_000,
+                location: "/opt/venv/lib/python3.12/site-packages"),
+        ],
+        debian: [
+            .init(name: "libc6", version: "2.36-9+deb12u9", bytes: 12_988_416, architecture: "amd64"),
+            .init(name: "tzdata", version: "2024b-0+deb12u1", bytes: 2_841_600, architecture: "all"),
+            .init(name: "bash", version: "5.2.15-2+b7", bytes: 7_554_048),
+        ],
+        operatingSystem: .init(
+            id: "debian", versionID: "12", codename: "bookworm", prettyName: "Debian GNU/Linux 12 (bookworm)"))
 
     static var trendSeries: TrendSeries {
         let medians = [1.02, 1.07, 1.04, 1.06, 1.22, 1.24]

@@ -192,6 +192,7 @@ struct HistoryCommandsTests {
         ["history", "--format", "xml"],
         ["compare", "only-one"],
         ["report", "--format", "pdf"],
+        ["report", "--format", "md", "--service", "web"],
         ["baseline", "save", "Bad Name"],
         ["acknowledge", "--service", "web"],
         ["plot", "--metric", "nope"],
@@ -305,6 +306,23 @@ struct HistoryCommandsTests {
         #expect(html.exitCode == 0)
         let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         #expect(page.contains("data:image/"), "html inlines its plots")
+    }
+
+    @Test func cycloneDXNeedsOneImageAndAnInventory() async throws {
+        let file = try HistoryFile()
+        defer { file.remove() }
+        let ambiguous = try await file.run(["report", "--run", file.slow.id, "--format", "cyclonedx"])
+        #expect(ambiguous.exitCode == ExitStatus.usageError.rawValue, "\(ambiguous.error)")
+        #expect(ambiguous.error.contains("web/uv, web/pip") && ambiguous.error.contains("--service and --driver"))
+        let unknown = try await file.run(["report", "--run", file.slow.id, "--format", "cyclonedx", "--service", "api"])
+        #expect(unknown.exitCode == ExitStatus.usageError.rawValue)
+        #expect(unknown.error.contains("has no image api"))
+        // Stored without an inventory, and its image (sha256:uv) exists nowhere: nothing to write, and it says how.
+        let gone = try await file.run(
+            ["report", "--run", file.slow.id, "--format", "cyclonedx", "--service", "web", "--driver", "uv"])
+        #expect(gone.exitCode == ExitStatus.infrastructureError.rawValue, "\(gone.error)")
+        #expect(gone.error.contains("stored no inventory of web/uv"), "\(gone.error)")
+        #expect(gone.output.isEmpty)
     }
 
     @Test func plotWritesTrendChartsAndSaysWhat() async throws {

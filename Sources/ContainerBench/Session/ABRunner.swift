@@ -65,6 +65,8 @@ public struct ABRequest: Sendable {
     public var label: String
     /// Container limits and cache settings.
     public var options: TrialOptions
+    /// Read both images' inventories and list what B adds over A.
+    public var inventory: Bool
 
     /// A request; see the properties.
     /// - Throws: `ABError` when a name, the port or the health path is invalid.
@@ -72,7 +74,8 @@ public struct ABRequest: Sendable {
         a: ABVariant, b: ABVariant, name: String = "ab", port: Int, healthPath: String = "/health", trials: Int = 5,
         memoryWindow: Double = 2, readyTimeout: Double = 60, environment: [String: String] = [:],
         buildArgs: [String: String] = [:], target: String? = nil, command: [String]? = nil, healthStatus: Int? = nil,
-        baseImages: BaseImageMap = BaseImageMap(), label: String = "ab", options: TrialOptions = TrialOptions()
+        baseImages: BaseImageMap = BaseImageMap(), label: String = "ab", options: TrialOptions = TrialOptions(),
+        inventory: Bool = false
     ) throws {
         guard Validation.isName(name) else {
             throw ABError("--name '\(name)' is not valid: lower-case letters, digits, '-', '_', '.'")
@@ -99,6 +102,7 @@ public struct ABRequest: Sendable {
         self.baseImages = baseImages
         self.label = label
         self.options = options
+        self.inventory = inventory
     }
 }
 
@@ -155,6 +159,7 @@ public struct ABRunner: Sendable {
             suite: suite(for: request), scenarios: [.cold], trials: request.trials, label: request.label,
             measureFloor: false, options: request.options)
         plan.trialsNeedEveryBuild = true
+        plan.measureInventory = request.inventory
         return plan
     }
 
@@ -196,10 +201,18 @@ public struct ABRunner: Sendable {
             return cells
         }
         let findings = analysis.gate().sameSitting(pair: pair, a: grid(baselineDriver), b: grid(candidateDriver))
+        func inventory(_ driver: String) -> ImageInventory? {
+            record.images.first { $0.service == request.name && $0.driver == driver }?.inventory
+        }
+        var inventories: [InventoryComparison] = []
+        if let a = inventory(baselineDriver), let b = inventory(candidateDriver) {
+            inventories.append(
+                InventoryComparison(service: pair.service, driver: pair.driver, baseline: a, current: b))
+        }
         return ComparisonReport(
             schema: ComparisonReport.abSchema,
             baseline: .init(name: "A", source: request.a.source, runID: record.id),
             current: .init(name: "B", source: request.b.source, runID: record.id),
-            findings: findings, runStatus: record.status)
+            findings: findings, runStatus: record.status, inventory: inventories)
     }
 }

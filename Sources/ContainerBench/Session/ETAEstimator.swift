@@ -44,7 +44,9 @@ public struct ETAEstimator: Sendable {
             let repeats = scenario == .cold ? plan.coldBuildRepeats : 1
             steps += (0..<repeats).flatMap { _ in plan.pairs.map { _ in Step(kind: "build:\(scenario.rawValue)") } }
         }
-        steps += plan.pairs.map { _ in Step(kind: "inspect", prior: plan.measureCompressedSize ? 15 : 0.5) }
+        // A save of the image (compressed size, inventory) costs seconds; an inspect alone does not.
+        let inspect = plan.measureCompressedSize ? 15 : plan.measureInventory ? 8 : 0.5
+        steps += plan.pairs.map { _ in Step(kind: "inspect", prior: inspect) }
         let trials = { (service: ServiceSpec) in plan.trials ?? service.trials }
         if plan.measureFloor {
             let rounds = plan.suite.services.map(trials).max() ?? 0

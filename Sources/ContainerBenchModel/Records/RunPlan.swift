@@ -14,6 +14,9 @@ public struct RunPlan: Sendable {
     /// Measure each image's gzip size as a registry stores it (`docker save` + gzip -6 per layer; seconds per
     /// image, see docs/measurement.md).
     public var measureCompressedSize: Bool
+    /// Read each image's inventory (Python distributions, Debian packages) from a `docker save` of it; with
+    /// `measureCompressedSize` the same save serves both (docs/measurement.md gives the cost).
+    public var measureInventory: Bool
     /// Where builds get their packages: PyPI, or the locked wheels served on 127.0.0.1.
     public var indexMode: PackageIndexMode
     /// Where `--index local` keeps the downloaded wheels between runs.
@@ -33,7 +36,7 @@ public struct RunPlan: Sendable {
         suite: Suite, scenarios: [BuildScenario] = [.cold], trials: Int? = nil, label: String? = nil,
         measureFloor: Bool = true, options: TrialOptions = TrialOptions(), measureCompressedSize: Bool = false,
         indexMode: PackageIndexMode = .pypi, wheelCache: URL = URL(fileURLWithPath: "results/wheels"),
-        workDirectory: URL = FileManager.default.temporaryDirectory
+        workDirectory: URL = FileManager.default.temporaryDirectory, measureInventory: Bool = false
     ) {
         self.suite = suite
         self.scenarios = scenarios
@@ -42,6 +45,7 @@ public struct RunPlan: Sendable {
         self.measureFloor = measureFloor
         self.options = options
         self.measureCompressedSize = measureCompressedSize
+        self.measureInventory = measureInventory
         self.indexMode = indexMode
         self.wheelCache = wheelCache
         self.workDirectory = workDirectory

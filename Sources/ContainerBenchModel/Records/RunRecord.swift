@@ -137,10 +137,15 @@ public struct ImageRecord: Sendable, Codable, Equatable {
     public var user: String?
     /// Whether the image declares a HEALTHCHECK.
     public var hasHealthcheck: Bool
+    /// What is installed: Python distributions and Debian packages (`run --inventory`, or with
+    /// `--compressed-size`, from the same saved archive); nil when not read. Absent from older records, which
+    /// decode with nil.
+    public var inventory: ImageInventory?
 
     public init(
         service: String, driver: String, imageID: String, bytes: Int64, compressedBytes: Int64? = nil,
-        baseBytes: Int64? = nil, layers: [ImageLayer] = [], user: String? = nil, hasHealthcheck: Bool = false
+        baseBytes: Int64? = nil, layers: [ImageLayer] = [], user: String? = nil, hasHealthcheck: Bool = false,
+        inventory: ImageInventory? = nil
     ) {
         self.service = service
         self.driver = driver
@@ -151,6 +156,7 @@ public struct ImageRecord: Sendable, Codable, Equatable {
         self.layers = layers
         self.user = user
         self.hasHealthcheck = hasHealthcheck
+        self.inventory = inventory
     }
 
     /// Bytes this image adds over its base.

@@ -16,7 +16,9 @@ struct ABCommand: AsyncParsableCommand {
             gate's verdict with A as the baseline. With --ref, each ref's tree is extracted with `git archive` into \
             a temporary folder and built from there. Base images the Dockerfiles name are mapped to local ones as \
             in --suite (benchmarks/suite.yaml) when that file exists. A Mann-Whitney test needs at least 4 trials \
-            per side to find anything at all; 5 or more is better. Exit codes: 0 no regression, 2 B regresses, \
+            per side to find anything at all; 5 or more is better. With --inventory, what B's image adds over A's \
+            (Python distributions and Debian packages added, removed or changed, largest byte change first) is \
+            listed under the table. Exit codes: 0 no regression, 2 B regresses, \
             4 a build or trial failed, or the engine or history failed, 64 bad flags or inputs, 130 interrupted.
             """)
 
@@ -48,6 +50,12 @@ struct ABCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the comparison as JSON (containerbench.ab/v1) instead of a table.")
     var json = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Read both images' inventories (Python distributions, Debian packages; a docker save of each, seconds "
+                + "per image) and list what B adds over A under the table and in the JSON's inventory."))
+    var inventory = false
 
     func validate() throws {
         switch (dockerfiles.count, refs.count) {
@@ -142,6 +150,6 @@ struct ABCommand: AsyncParsableCommand {
             memoryWindow: service.memoryWindow?.seconds ?? 2,
             readyTimeout: spec.readyTimeout, environment: spec.environment, buildArgs: spec.buildArgs,
             target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
-            options: options)
+            options: options, inventory: inventory)
     }
 }

@@ -11,7 +11,10 @@ struct CompareCommand: AsyncParsableCommand {
             For every service × driver × metric measured in both runs: the medians, the ratio B/A with its 95% \
             bootstrap interval, the Mann-Whitney p-value and its Benjamini-Hochberg adjustment, and the verdict \
             (regression, improvement, unchanged, inconclusive). Acknowledged changes are shown but do not fail. \
-            RUN may be a run id or 'latest'. --format json prints containerbench.compare/v1. \
+            RUN may be a run id or 'latest'. Where both runs read a service × driver's inventory (run --inventory), \
+            what run B's image adds over run A's is listed under the table: Python distributions and Debian \
+            packages added, removed or changed, largest byte change first. --format json prints \
+            containerbench.compare/v1. \
             Exit codes: 0 no regression, 2 regression, 4 a run is unknown or the history cannot be read, 64 bad flags.
             """)
 
@@ -38,7 +41,8 @@ struct CompareCommand: AsyncParsableCommand {
             schema: ComparisonReport.compareSchema,
             baseline: .init(name: "A", source: Self.describe(baseline), runID: baseline.id),
             current: .init(name: "B", source: Self.describe(current), runID: current.id),
-            findings: evaluation.regressions)
+            findings: evaluation.regressions,
+            inventory: InventoryComparison.pairs(baseline: baseline.images, current: current.images))
         if baseline.environment.comparabilityKey != current.environment.comparabilityKey {
             CLI.error(
                 "note: the runs were measured on different machines or engine settings (fingerprint "

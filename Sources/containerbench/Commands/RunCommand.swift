@@ -105,6 +105,14 @@ struct RunCommand: AsyncParsableCommand {
         help: "Measure each image's gzip size as a registry stores it (docker save + gzip -6 per layer).")
     var compressedSize = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Read each image's inventory (Python distributions, Debian packages) from a docker save of it. Default: "
+                + "on with --compressed-size (the same save serves both, for at most ~0.5 s more), else off (a save "
+                + "of its own costs 2-10 s per image; docs/measurement.md)."))
+    var inventory: Bool?
+
     @Option(
         help: ArgumentHelp(
             "Package index for the builds: pypi, or local (the locked wheels downloaded once into --wheel-cache and "
@@ -251,7 +259,8 @@ struct RunCommand: AsyncParsableCommand {
         var stage = PlanStage(
             source: source, baseImages: overlay, services: services, drivers: drivers, scenarios: scenarios,
             trials: trials, label: label, measureFloor: !noFloor, options: options,
-            measureCompressedSize: compressedSize, indexMode: index, wheelCache: URL(fileURLWithPath: wheelCache))
+            measureCompressedSize: compressedSize, indexMode: index, wheelCache: URL(fileURLWithPath: wheelCache),
+            measureInventory: inventory ?? compressedSize)
         stage.buildRepeats = buildRepeats
         return stage
     }

@@ -29,6 +29,8 @@ public struct PlanStage: Sendable {
     public var measureFloor: Bool
     public var options: TrialOptions
     public var measureCompressedSize: Bool
+    /// Read each image's inventory (`--inventory`).
+    public var measureInventory: Bool
     public var indexMode: PackageIndexMode
     public var wheelCache: URL
     /// Cold builds per service × driver; nil takes the suite's.
@@ -40,7 +42,7 @@ public struct PlanStage: Sendable {
         scenarios: [BuildScenario] = [.cold],
         trials: Int? = nil, label: String? = nil, measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
         measureCompressedSize: Bool = false, indexMode: PackageIndexMode = .pypi,
-        wheelCache: URL = URL(fileURLWithPath: "results/wheels")
+        wheelCache: URL = URL(fileURLWithPath: "results/wheels"), measureInventory: Bool = false
     ) {
         self.source = source
         self.baseImages = baseImages
@@ -52,6 +54,7 @@ public struct PlanStage: Sendable {
         self.measureFloor = measureFloor
         self.options = options
         self.measureCompressedSize = measureCompressedSize
+        self.measureInventory = measureInventory
         self.indexMode = indexMode
         self.wheelCache = wheelCache
     }
@@ -89,7 +92,7 @@ public struct PlanStage: Sendable {
         var plan = RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: measureFloor,
             options: options, measureCompressedSize: measureCompressedSize, indexMode: indexMode,
-            wheelCache: wheelCache)
+            wheelCache: wheelCache, measureInventory: measureInventory)
         plan.buildRepeats = buildRepeats
         return plan
     }
