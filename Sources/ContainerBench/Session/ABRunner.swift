@@ -65,6 +65,9 @@ public struct ABRequest: Sendable {
     public var label: String
     /// Container limits and cache settings.
     public var options: TrialOptions
+    /// `--trials auto`: rounds of interleaved trials (the verdict policy's confirmation plan: 5 + 5 a round, up to
+    /// 60 a side) until every metric is decided; `trials` is then the first round's size.
+    public var adaptive = false
     /// Read both images' inventories and list what B adds over A.
     public var inventory: Bool
 
@@ -75,7 +78,7 @@ public struct ABRequest: Sendable {
         memoryWindow: Double = 2, readyTimeout: Double = 60, environment: [String: String] = [:],
         buildArgs: [String: String] = [:], target: String? = nil, command: [String]? = nil, healthStatus: Int? = nil,
         baseImages: BaseImageMap = BaseImageMap(), label: String = "ab", options: TrialOptions = TrialOptions(),
-        inventory: Bool = false
+        inventory: Bool = false, adaptive: Bool = false
     ) throws {
         guard Validation.isName(name) else {
             throw ABError("--name '\(name)' is not valid: lower-case letters, digits, '-', '_', '.'")
@@ -92,6 +95,7 @@ public struct ABRequest: Sendable {
         self.port = port
         self.healthPath = healthPath
         self.trials = trials
+        self.adaptive = adaptive
         self.memoryWindow = memoryWindow
         self.readyTimeout = readyTimeout
         self.environment = environment
@@ -167,12 +171,35 @@ public struct ABRunner: Sendable {
     /// - Throws: `SessionError` when the run was measured but could not be stored.
     public func run(_ request: ABRequest, control: RunControl = RunControl()) async throws(SessionError) -> Result {
         let prepared = try await session.prepare(Self.plan(for: request))
-        let plan = prepared.plan
+        var plan = prepared.plan
+        let sequential = session.policy.confirmationPlan
+        var decide: TrialDecider?
+        if request.adaptive {
+            plan.trials = sequential.firstLookTrials
+            plan.adaptiveTrials = true
+            plan.adaptivePlan = sequential
+            let analysis = RunAnalysis(policy: session.policy)
+            decide = { record, look in
+                let report = Self.compare(record, request: request, analysis: analysis, look: look)
+                let open = report.findings.contains { $0.change == .inconclusive && $0.confirmation != nil }
+                return open
+                    ? [
+                        ServiceDriver(service: request.name, driver: Self.baselineDriver),
+                        ServiceDriver(service: request.name, driver: Self.candidateDriver),
+                    ] : []
+            }
+        }
         let runID = RunRecord.makeID()
-        var record = await control.measuring { [session] in await session.measure(plan, runID: runID) }.record
+        let planned = plan
+        let outcome = await control.measuring { [session, decide] in
+            await session.measure(planned, runID: runID, decide: decide)
+        }
+        var record = outcome.record
         record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
-        let report = Self.compare(record, request: request)
+        let report = Self.compare(
+            record, request: request, analysis: RunAnalysis(policy: session.policy),
+            look: request.adaptive ? outcome.looks : nil)
         let evaluation = Evaluation(
             runID: record.id, regressions: report.findings,
             baselineDescription: "variant A (\(request.a.source)) against variant B (\(request.b.source))")
@@ -187,8 +214,10 @@ public struct ABRunner: Sendable {
 
     /// B judged against A in one sitting: each gated metric by the same-sitting test (`RegressionGate.sameSitting`:
     /// t on logs at the policy's family-wise level over the metrics), exact metrics by their tolerance.
+    /// - Parameter look: the look of `--trials auto` the trials stand at (judged at that look's level of the
+    ///   confirmation plan); nil for a fixed count, judged as the plan's last look.
     public static func compare(
-        _ record: RunRecord, request: ABRequest, analysis: RunAnalysis = RunAnalysis()
+        _ record: RunRecord, request: ABRequest, analysis: RunAnalysis = RunAnalysis(), look: Int? = nil
     ) -> ComparisonReport {
         let metrics = RunAnalysis.gatedMetrics
         let pair = ServiceDriver(service: request.name, driver: "b vs a")
@@ -200,7 +229,8 @@ public struct ABRunner: Sendable {
             }
             return cells
         }
-        let findings = analysis.gate().sameSitting(pair: pair, a: grid(baselineDriver), b: grid(candidateDriver))
+        let findings = analysis.gate().sameSitting(
+            pair: pair, a: grid(baselineDriver), b: grid(candidateDriver), look: look)
         func inventory(_ driver: String) -> ImageInventory? {
             record.images.first { $0.service == request.name && $0.driver == driver }?.inventory
         }

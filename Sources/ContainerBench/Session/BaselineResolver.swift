@@ -12,11 +12,26 @@ public struct BaselineResolver: Sendable {
     public var store: any HistoryStore
     /// How many earlier comparable runs give the spread of a single-run baseline.
     public var historyRuns: Int
+    /// Only runs started before this (re-judging a stored run: its baseline is what came before it); nil for any.
+    public var before: Date?
 
     /// A resolver over `store`.
-    public init(store: any HistoryStore, historyRuns: Int = 10) {
+    public init(store: any HistoryStore, historyRuns: Int = 10, before: Date? = nil) {
         self.store = store
         self.historyRuns = historyRuns
+        self.before = before
+    }
+
+    /// The newest `count` completed runs of machine `key` (started before `before`), leaving out `excluding`.
+    private func lastGood(_ count: Int, key: String, excluding: Set<String>) throws -> [RunSummaryRow] {
+        guard let before else {
+            return try store.lastGoodRuns(count: count, fingerprintKey: key, excluding: excluding)
+        }
+        // Runs after `before` are skipped: ask for as many more as there are.
+        let newer = try store.runs(filter: RunFilter(status: .completed, since: before)).count
+        return Array(
+            try store.lastGoodRuns(count: count + newer, fingerprintKey: key, excluding: excluding)
+                .filter { $0.startedAt < before }.prefix(count))
     }
 
     /// The baseline `selection` names for `record`; nil for `.none`, or for `last` when no comparable run exists
@@ -54,7 +69,7 @@ public struct BaselineResolver: Sendable {
                 runs: [RegressionBaseline.Run(id: id, samples: try store.samples(runIDs: [id], scenario: .cold))],
                 history: try history(key: run.environment.comparabilityKey, excluding: [id, record.id]))
         case .lastGood(let count):
-            let rows = try store.lastGoodRuns(count: count + historyRuns, fingerprintKey: key, excluding: [record.id])
+            let rows = try lastGood(count + historyRuns, key: key, excluding: [record.id])
             let baselineRows = Array(rows.prefix(count))
             guard !baselineRows.isEmpty else { return nil }
             return RegressionBaseline(
@@ -72,7 +87,7 @@ public struct BaselineResolver: Sendable {
 
     /// The newest comparable runs outside `excluding`, per run.
     private func history(key: String, excluding: Set<String>) throws -> [RegressionBaseline.Run] {
-        try store.lastGoodRuns(count: historyRuns, fingerprintKey: key, excluding: excluding).map {
+        try lastGood(historyRuns, key: key, excluding: excluding).map {
             RegressionBaseline.Run(id: $0.id, samples: try store.samples(runIDs: [$0.id], scenario: .cold))
         }
     }

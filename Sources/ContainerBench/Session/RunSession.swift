@@ -12,13 +12,20 @@ import Logging
 public struct RunOutcome: Sendable {
     public var record: RunRecord
     public var policy: [PolicyFinding]
+    /// The looks `--trials auto` took (nil for a fixed trial count): the final verdicts are judged at that look's
+    /// confidence, so their error rates hold over every look.
+    public var looks: Int?
 
     /// An outcome; see the properties.
-    public init(record: RunRecord, policy: [PolicyFinding]) {
+    public init(record: RunRecord, policy: [PolicyFinding], looks: Int? = nil) {
         self.record = record
         self.policy = policy
+        self.looks = looks
     }
 }
+
+/// Says, after a look of `--trials auto`, which service × drivers still have an undecided budget or gate.
+public typealias TrialDecider = @Sendable (_ record: RunRecord, _ look: Int) async -> Set<ServiceDriver>
 
 /// What `RunSession.run` is asked to do: the plan, what to judge it against, and where its reports go.
 public struct RunRequest: Sendable {
@@ -132,11 +139,14 @@ public struct RunSession: Sendable {
     /// Builds, inspects and measures `plan` (floor, then interleaved trials). Never throws for a failing part:
     /// failures are recorded in the run (status `failed`, with errors) so nothing measured is lost; a cancelled
     /// task ends with status `interrupted`.
-    public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunOutcome {
+    /// - Parameter decide: for `--trials auto` (`plan.adaptiveTrials`), which pairs need another round after a look.
+    public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID(), decide: TrialDecider? = nil) async
+        -> RunOutcome
+    {
         let work = plan.workDirectory.appendingPathComponent("containerbench-\(runID)")
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let outcome = await measureStages(plan, runID: runID, work: work)
+        let outcome = await measureStages(plan, runID: runID, work: work, decide: decide)
         // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
         do {
             try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
@@ -146,7 +156,7 @@ public struct RunSession: Sendable {
         return outcome
     }
 
-    private func measureStages(_ plan: RunPlan, runID: String, work: URL) async -> RunOutcome {
+    private func measureStages(_ plan: RunPlan, runID: String, work: URL, decide: TrialDecider?) async -> RunOutcome {
         let environment = await EnvironmentProbe.fingerprint(
             engine: engine, buildClient: builder.clientDescription, suite: plan.suite, options: plan.options,
             indexMode: plan.indexMode.rawValue)
@@ -222,10 +232,44 @@ public struct RunSession: Sendable {
                     record, .interrupted, note: trials.interrupted ? "interrupted during trials" : "interrupted"),
                 policy: inspected.policy)
         }
+        var looks: Int?
+        if plan.adaptiveTrials, let decide {
+            let auto = plan.adaptivePlan ?? policy.autoPlan
+            let started = clock.now()
+            var look = 1
+            // Judged on the trials of the first rounds, then after every round that was added.
+            while true {
+                let undecided = await decide(record, look)
+                let step = auto.next(
+                    afterLook: look, undecided: undecided.count, elapsedSeconds: clock.now() - started,
+                    timeBudgetSeconds: plan.timeBudget)
+                guard case .runRound(let next, let count) = step else {
+                    if case .stop(let reason) = step, reason != .allDecided {
+                        record.warnings.append(
+                            "--trials auto stopped at look \(look) (\(reason.rawValue)) with \(undecided.count) "
+                                + "service × driver(s) undecided: "
+                                + undecided.map(\.description).sorted().joined(separator: ", "))
+                    }
+                    break
+                }
+                let done = auto.trials(atLook: look)
+                let extra = await TrialStage().run(
+                    context, built: built.images, only: undecided, rounds: done..<(done + count))
+                record.trials += extra.trials
+                record.errors += extra.errors
+                look = next
+                if extra.interrupted || Task.isCancelled {
+                    return RunOutcome(
+                        record: Self.finish(record, .interrupted, note: "interrupted during trials"),
+                        policy: inspected.policy, looks: look)
+                }
+            }
+            looks = look
+        }
         reporter.advance(.done, nil, nil, "done")
         return RunOutcome(
             record: Self.finish(record, record.errors.isEmpty ? .completed : .failed, note: nil),
-            policy: inspected.policy)
+            policy: inspected.policy, looks: looks)
     }
 
     // MARK: - The whole run
@@ -267,14 +311,19 @@ public struct RunSession: Sendable {
         let prepared = try await prepare(request.plan)
         let runID = RunRecord.makeID()
         let plan = prepared.plan
-        let outcome = await control.measuring { await measure(plan, runID: runID) }
+        let decide = plan.adaptiveTrials ? decider(targets: request.targets, baseline: request.baseline) : nil
+        let outcome = await control.measuring { await measure(plan, runID: runID, decide: decide) }
         var record = outcome.record
         record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
 
         var runPolicy = policy
         runPolicy.confirms = request.confirm
-        let analysis = AnalysisStage(store: store, analysis: RunAnalysis(policy: runPolicy))
+        // After --trials auto, budgets are judged at the last look's confidence (the error spent over the looks).
+        let analysis = AnalysisStage(
+            store: store,
+            analysis: RunAnalysis(
+                policy: runPolicy, budgets: BudgetEvaluator(judge: runPolicy.budgetJudge(look: outcome.looks))))
         progress(ProgressEvent(stage: .analyse, step: 0, steps: 0, message: "judging \(record.id)"))
         let judged = analysis.run(
             record: &record, targets: request.targets, policy: outcome.policy, baseline: request.baseline)
@@ -327,6 +376,34 @@ public struct RunSession: Sendable {
         return RunResult(
             record: record, evaluation: evaluation, confirmationTrials: confirmationTrials, directory: directory,
             report: report)
+    }
+
+    /// The decider of `--trials auto`: after look `look`, the service × drivers with a trial budget still
+    /// inconclusive at that look's confidence, or a regression cell inconclusive for too few samples that more
+    /// trials could decide. Build budgets and ratios are not: more trials do not change builds.
+    func decider(targets: Targets?, baseline: BaselineSelection) -> TrialDecider {
+        let (store, policy) = (self.store, self.policy)
+        return { record, look in
+            var copy = record
+            let stage = AnalysisStage(
+                store: store,
+                analysis: RunAnalysis(policy: policy, budgets: BudgetEvaluator(judge: policy.budgetJudge(look: look))))
+            let evaluation = stage.run(record: &copy, targets: targets, policy: [], baseline: baseline).evaluation
+            let maximum = policy.autoPlan.maximumTrials
+            var undecided = Set<ServiceDriver>()
+            for budget in evaluation.budgets
+            where budget.outcome == .inconclusive && RegressionGate.isConfirmable(budget.metric) && budget.n < maximum {
+                undecided.insert(ServiceDriver(service: budget.service, driver: budget.driver))
+            }
+            for finding in evaluation.regressions
+            where finding.change == .inconclusive && RegressionGate.isConfirmable(finding.metric)
+                && finding.currentN < maximum
+                && finding.screen.map({ $0.finding == .inconclusive(.tooFewSamples) }) == true
+            {
+                undecided.insert(ServiceDriver(service: finding.service, driver: finding.driver))
+            }
+            return undecided
+        }
     }
 
     /// The same-sitting confirmation of `findings`' suspicions, on a context of its own (labels, events).

@@ -1,3 +1,4 @@
+import ContainerBenchStatistics
 import Foundation
 
 /// What one `run` measures.
@@ -28,6 +29,14 @@ public struct RunPlan: Sendable {
     /// Cold builds per service × driver, interleaved across drivers (`--build-repeats`); nil takes the suite's
     /// `build_repeats` (1 when it says nothing). Ratio budgets and build cells are judged on them.
     public var buildRepeats: Int?
+
+    /// `--trials auto`: after the first `trials` rounds, interleaved rounds are added for the pairs whose budgets
+    /// or gates are still undecided, up to the verdict policy's maximum, or until `timeBudget` seconds of trials.
+    public var adaptiveTrials = false
+    /// The rounds of `--trials auto`; nil takes the verdict policy's (`ab` uses its confirmation plan).
+    public var adaptivePlan: SequentialPlan?
+    /// The most seconds `--trials auto` may spend on trials; nil for no limit.
+    public var timeBudget: Double?
 
     /// The cold builds per service × driver this plan makes.
     public var coldBuildRepeats: Int { max(1, buildRepeats ?? suite.buildRepeats) }

@@ -11,14 +11,13 @@ struct ABCommand: AsyncParsableCommand {
             ab --dockerfile A --dockerfile B [--context DIR] --port P [--health-path /health] [--trials N]
             ab --dockerfile PATH --ref main --ref HEAD --port P
             Both variants are built cold and started alternately (A B, B A, ...) in one run, stored in the history \
-            with label 'ab' (drivers 'a' and 'b'). For each metric: A's and B's medians, the ratio B/A with its 95% \
-            bootstrap interval, the Mann-Whitney p-value (and its Benjamini-Hochberg adjustment) and the regression \
-            gate's verdict with A as the baseline. With --ref, each ref's tree is extracted with `git archive` into \
-            a temporary folder and built from there. Base images the Dockerfiles name are mapped to local ones as \
-            in --suite (benchmarks/suite.yaml) when that file exists. A Mann-Whitney test needs at least 4 trials \
-            per side to find anything at all; 5 or more is better. With --inventory, what B's image adds over A's \
-            (Python distributions and Debian packages added, removed or changed, largest byte change first) is \
-            listed under the table. Exit codes: 0 no regression, 2 B regresses, \
+            with label 'ab' (drivers 'a' and 'b'). For each metric: A's and B's medians, B/A with its interval, and \
+            the same-sitting test's verdict (t on the logs of the trials at 1% family-wise over the metrics; a \
+            regression must also exceed 5% and the metric's absolute noise floor). By default (--trials auto) rounds \
+            of 5 + 5 trials are added until every metric is decided, up to 60 a side; --trials N fixes the count. \
+            With --ref, each ref's tree is extracted with `git archive` into a temporary folder and built from \
+            there. Base images are mapped as in `run` (--base-image, --base-images, --suite, else the built-in \
+            stand-ins). When a variant does not build, no trial runs. Exit codes: 0 no regression, 2 B regresses, \
             4 a build or trial failed, or the engine or history failed, 64 bad flags or inputs, 130 interrupted.
             """)
 
@@ -32,8 +31,12 @@ struct ABCommand: AsyncParsableCommand {
     @Option(name: .customLong("ref"), help: "A git ref of the Dockerfile's repository: twice (A then B).")
     var refs: [String] = []
 
-    @Option(help: "Startup trials per variant.")
-    var trials: Int = 5
+    @Option(
+        help: """
+            Trials per variant (1-1000), or `auto`: rounds of 5 + 5 interleaved trials until every metric is \
+            decided at 1% family-wise, up to 60 a side.
+            """)
+    var trials: TrialCountArgument = .auto
 
     @Option(
         help: """
@@ -67,7 +70,7 @@ struct ABCommand: AsyncParsableCommand {
                     + "Dockerfile(s) and \(refs.count) ref(s)")
         }
         guard service.port != nil else { throw ValidationError("ab needs --port, the port the service listens on") }
-        if !(1...1000).contains(trials) { throw ValidationError("--trials must be from 1 to 1000, got \(trials)") }
+
         try healthInterval?.check("--health-interval", within: 0.001...3600)
         if !Validation.isName(label) { throw ValidationError("--label '\(label)' is not valid") }
     }
@@ -141,15 +144,16 @@ struct ABCommand: AsyncParsableCommand {
         var map = try suite.map { try SuiteLoader.load(path: $0).baseImageMap } ?? BaseImageMap()
         map = map.merging(try baseImages.map())
         // Both variants share what the flags say; the Dockerfile decides nothing of it.
-        let spec = try service.spec(dockerfile: dockerfiles[0], trials: trials, healthInterval: nil)
+        let first = trials.count ?? VerdictPolicy.standard.confirmationPlan.firstLookTrials
+        let spec = try service.spec(dockerfile: dockerfiles[0], trials: first, healthInterval: nil)
         var options = TrialOptions()
         options.healthInterval = healthInterval?.seconds
         return try ABRequest(
             a: a, b: b, name: service.name ?? AdHocSuite.serviceName(for: URL(fileURLWithPath: dockerfiles[0])),
-            port: spec.port, healthPath: spec.healthPath, trials: trials,
+            port: spec.port, healthPath: spec.healthPath, trials: first,
             memoryWindow: service.memoryWindow?.seconds ?? 2,
             readyTimeout: spec.readyTimeout, environment: spec.environment, buildArgs: spec.buildArgs,
             target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
-            options: options, inventory: inventory)
+            options: options, inventory: inventory, adaptive: trials == .auto)
     }
 }

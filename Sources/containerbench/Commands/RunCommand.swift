@@ -48,8 +48,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("driver"), help: "Only these drivers (repeatable).")
     var drivers: [String] = []
 
-    @Option(help: "Trials per service × driver (overrides the suite).")
-    var trials: Int?
+    @Option(
+        help: """
+            Trials per service × driver (1-1000, overrides the suite), or `auto`: 10, then interleaved rounds of 5 \
+            for the service × drivers whose budgets or gates are still undecided, up to 40 (--time-budget caps it).
+            """)
+    var trials: TrialCountArgument?
+
+    @Option(help: "With --trials auto, the most time the trials may take (e.g. 20m).")
+    var timeBudget: DurationArgument?
 
     @Option(
         help: "Build scenarios, comma separated: cold, warm, code-change, deps-change.",
@@ -150,9 +157,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "With --dockerfile (and --compose, for --port)") var service: ServiceOptions
 
     func validate() throws {
-        if let trials, !(1...1000).contains(trials) {
-            throw ValidationError("--trials must be from 1 to 1000, got \(trials)")
-        }
+        try timeBudget?.check("--time-budget", within: 1...86_400)
+        if timeBudget != nil && trials != .auto { throw ValidationError("--time-budget needs --trials auto") }
         if let buildRepeats, !(1...20).contains(buildRepeats) {
             throw ValidationError("--build-repeats must be from 1 to 20, got \(buildRepeats)")
         }
@@ -245,7 +251,8 @@ struct RunCommand: AsyncParsableCommand {
         let source: PlanStage.Source
         var overlay = try baseImages.map()
         if let dockerfile {
-            source = .dockerfile(try service.spec(dockerfile: dockerfile, trials: trials ?? 5, healthInterval: nil))
+            source = .dockerfile(
+                try service.spec(dockerfile: dockerfile, trials: trials?.count ?? 5, healthInterval: nil))
             // An explicit --suite lends its base-image map; the default suite is never read for an ad-hoc run.
             if let suite { overlay = try SuiteLoader.load(path: suite).baseImageMap.merging(overlay) }
         } else if let compose {
@@ -258,10 +265,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         var stage = PlanStage(
             source: source, baseImages: overlay, services: services, drivers: drivers, scenarios: scenarios,
-            trials: trials, label: label, measureFloor: !noFloor, options: options,
-            measureCompressedSize: compressedSize, indexMode: index, wheelCache: URL(fileURLWithPath: wheelCache),
-            measureInventory: inventory ?? compressedSize)
+            trials: trials == .auto ? VerdictPolicy.standard.autoPlan.firstLookTrials : trials?.count, label: label,
+            measureFloor: !noFloor, options: options, measureCompressedSize: compressedSize, indexMode: index,
+            wheelCache: URL(fileURLWithPath: wheelCache), measureInventory: inventory ?? compressedSize)
         stage.buildRepeats = buildRepeats
+        stage.adaptiveTrials = trials == .auto
+        stage.timeBudget = timeBudget?.seconds
         return stage
     }
 }

@@ -96,3 +96,32 @@ extension BaselineSelection: ExpressibleByArgument {
         }
     }
 }
+
+/// `--trials N` (1 to 1000) or `--trials auto` (rounds added until every budget and gate is decided).
+enum TrialCountArgument: ExpressibleByArgument, Sendable, Equatable {
+    case fixed(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let count = Int(argument), (1...1000).contains(count) {
+            self = .fixed(count)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .auto: return "auto"
+        case .fixed(let count): return String(count)
+        }
+    }
+
+    /// The fixed count, or nil for `auto`.
+    var count: Int? {
+        if case .fixed(let count) = self { return count }
+        return nil
+    }
+}

@@ -35,6 +35,9 @@ public struct PlanStage: Sendable {
     public var wheelCache: URL
     /// Cold builds per service × driver; nil takes the suite's.
     public var buildRepeats: Int?
+    /// `--trials auto` (with `trials` as its first rounds) and its time budget.
+    public var adaptiveTrials = false
+    public var timeBudget: Double?
 
     /// A plan stage; see the properties.
     public init(
@@ -94,6 +97,8 @@ public struct PlanStage: Sendable {
             options: options, measureCompressedSize: measureCompressedSize, indexMode: indexMode,
             wheelCache: wheelCache, measureInventory: measureInventory)
         plan.buildRepeats = buildRepeats
+        plan.adaptiveTrials = adaptiveTrials
+        plan.timeBudget = timeBudget
         return plan
     }
 }

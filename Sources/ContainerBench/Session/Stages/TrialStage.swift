@@ -14,17 +14,22 @@ public struct TrialStage: Sendable {
     /// A trial stage.
     public init() {}
 
-    /// Runs every scheduled trial of the pairs that have an image in `built`.
-    public func run(_ context: MeasureContext, built: [ServiceDriver: String]) async -> Result {
+    /// Runs every scheduled trial of the pairs that have an image in `built`; or, for `--trials auto`'s extra
+    /// rounds, rounds `rounds` of `only` those pairs (interleaved the same way).
+    public func run(
+        _ context: MeasureContext, built: [ServiceDriver: String], only: Set<ServiceDriver>? = nil,
+        rounds: Range<Int>? = nil
+    ) async -> Result {
         var result = Result()
         var specs: [ServiceDriver: (service: ServiceSpec, driver: DriverSpec)] = [:]
         for (service, driver) in context.plan.pairs {
             specs[ServiceDriver(service: service.name, driver: driver.name)] = (service, driver)
         }
         let pairs = context.plan.pairs.map { ServiceDriver(service: $0.service.name, driver: $0.driver.name) }
+            .filter { only?.contains($0) ?? true }
         let slots = TrialScheduler.schedule(pairs: pairs) { pair in
-            specs[pair].map { context.trialCount($0.service) } ?? 0
-        }
+            rounds?.upperBound ?? specs[pair].map { context.trialCount($0.service) } ?? 0
+        }.filter { rounds?.contains($0.round) ?? true }
         let runner = context.trialRunner
         for slot in slots {
             guard let tag = built[slot.pair], let service = specs[slot.pair]?.service else { continue }
@@ -33,7 +38,8 @@ public struct TrialStage: Sendable {
                 return result
             }
             context.progress.advance(
-                .trial, slot.pair.service, slot.pair.driver, "trial \(slot.round + 1)/\(context.trialCount(service))",
+                .trial, slot.pair.service, slot.pair.driver,
+                "trial \(slot.round + 1)/\(rounds?.upperBound ?? context.trialCount(service))",
                 kind: "trial:\(slot.pair.service)")
             let target = TrialTarget(
                 image: tag, service: service.name, driver: slot.pair.driver, port: service.port,
