@@ -68,6 +68,8 @@ public struct ABRequest: Sendable {
     /// `--trials auto`: rounds of interleaved trials (the verdict policy's confirmation plan: 5 + 5 a round, up to
     /// 60 a side) until every metric is decided; `trials` is then the first round's size.
     public var adaptive = false
+    /// Duet trials: A and B start at the same time, B on its own port, and are compared pair by pair.
+    public var duet: DuetSpec?
     /// Read both images' inventories and list what B adds over A.
     public var inventory: Bool
 
@@ -78,7 +80,7 @@ public struct ABRequest: Sendable {
         memoryWindow: Double = 2, readyTimeout: Double = 60, environment: [String: String] = [:],
         buildArgs: [String: String] = [:], target: String? = nil, command: [String]? = nil, healthStatus: Int? = nil,
         baseImages: BaseImageMap = BaseImageMap(), label: String = "ab", options: TrialOptions = TrialOptions(),
-        inventory: Bool = false, adaptive: Bool = false
+        inventory: Bool = false, adaptive: Bool = false, duet: DuetSpec? = nil
     ) throws {
         guard Validation.isName(name) else {
             throw ABError("--name '\(name)' is not valid: lower-case letters, digits, '-', '_', '.'")
@@ -96,6 +98,7 @@ public struct ABRequest: Sendable {
         self.healthPath = healthPath
         self.trials = trials
         self.adaptive = adaptive
+        self.duet = duet
         self.memoryWindow = memoryWindow
         self.readyTimeout = readyTimeout
         self.environment = environment
@@ -164,6 +167,7 @@ public struct ABRunner: Sendable {
             measureFloor: false, options: request.options)
         plan.trialsNeedEveryBuild = true
         plan.measureInventory = request.inventory
+        plan.duet = request.duet
         return plan
     }
 
@@ -229,8 +233,29 @@ public struct ABRunner: Sendable {
             }
             return cells
         }
-        let findings = analysis.gate().sameSitting(
-            pair: pair, a: grid(baselineDriver), b: grid(candidateDriver), look: look)
+        var gate = analysis.gate()
+        var a = grid(baselineDriver)
+        var b = grid(candidateDriver)
+        if request.duet != nil {
+            // Pairs: the rounds in which both sides succeeded, compared one by one.
+            gate.policy.confirmationDesign = .paired
+            let rounds = Set(record.trials.filter { $0.succeeded && $0.driver == baselineDriver }.map(\.index))
+                .intersection(record.trials.filter { $0.succeeded && $0.driver == candidateDriver }.map(\.index))
+            func paired(_ driver: String) -> [Metric: [Double]] {
+                var copy = record
+                copy.trials = record.trials.filter { $0.driver == driver && rounds.contains($0.index) }
+                    .sorted { $0.index < $1.index }
+                var cells: [Metric: [Double]] = [:]
+                for metric in metrics where RegressionGate.isConfirmable(metric) {
+                    let values = copy.values(of: metric, service: request.name, driver: driver)
+                    if values.count == rounds.count { cells[metric] = values }
+                }
+                return cells
+            }
+            a = a.filter { $0.key.isExact }.merging(paired(baselineDriver)) { $1 }
+            b = b.filter { $0.key.isExact }.merging(paired(candidateDriver)) { $1 }
+        }
+        let findings = gate.sameSitting(pair: pair, a: a, b: b, look: look)
         func inventory(_ driver: String) -> ImageInventory? {
             record.images.first { $0.service == request.name && $0.driver == driver }?.inventory
         }

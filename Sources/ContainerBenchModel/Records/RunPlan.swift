@@ -35,6 +35,9 @@ public struct RunPlan: Sendable {
     public var adaptiveTrials = false
     /// The rounds of `--trials auto`; nil takes the verdict policy's (`ab` uses its confirmation plan).
     public var adaptivePlan: SequentialPlan?
+    /// Duet trials (Bulej et al. 2020): the plan's two drivers of one service start at the same time, the second on
+    /// its own port, so that what disturbs one disturbs the other and pairs can be compared one by one.
+    public var duet: DuetSpec?
     /// The most seconds `--trials auto` may spend on trials; nil for no limit.
     public var timeBudget: Double?
 

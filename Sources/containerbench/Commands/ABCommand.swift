@@ -48,6 +48,16 @@ struct ABCommand: AsyncParsableCommand {
     @Option(help: "The label the run is stored with.")
     var label: String = "ab"
 
+    @Option(
+        help: """
+            Duet: start A and B at the same time and compare them pair by pair; B listens on --duet-port, told \
+            through this environment variable (e.g. FIXTURE_PORT). See docs/statistics.md for when it helps.
+            """)
+    var duetPortEnv: String?
+
+    @Option(help: "Duet: the port B listens on.")
+    var duetPort: Int?
+
     @Option(help: "A suite file whose base_images map is used too.")
     var suite: String?
 
@@ -73,6 +83,12 @@ struct ABCommand: AsyncParsableCommand {
 
         try healthInterval?.check("--health-interval", within: 0.001...3600)
         if !Validation.isName(label) { throw ValidationError("--label '\(label)' is not valid") }
+        if (duetPortEnv == nil) != (duetPort == nil) {
+            throw ValidationError("a duet needs both --duet-port-env and --duet-port")
+        }
+        if let duetPort, !(1...65535).contains(duetPort) || duetPort == service.port {
+            throw ValidationError("--duet-port must be a port from 1 to 65535 other than --port")
+        }
     }
 
     func run() async throws {
@@ -154,6 +170,7 @@ struct ABCommand: AsyncParsableCommand {
             memoryWindow: service.memoryWindow?.seconds ?? 2,
             readyTimeout: spec.readyTimeout, environment: spec.environment, buildArgs: spec.buildArgs,
             target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
-            options: options, inventory: inventory, adaptive: trials == .auto)
+            options: options, inventory: inventory, adaptive: trials == .auto,
+            duet: duetPort.flatMap { port in duetPortEnv.map { DuetSpec(portVariable: $0, port: port) } })
     }
 }
