@@ -145,15 +145,21 @@ public struct RegressionGate: Sendable, Equatable {
         let interval =
             "B/A \(ratioText(estimate.ratio)) [\(ratioText(decision.lowerBound)), "
             + "\(ratioText(decision.upperBound))], \(estimate.denominatorCount) + \(estimate.numeratorCount) trials"
-        switch decision.verdict {
-        case .confirmed:
+        switch (decision.verdict, decision.reason) {
+        case (.confirmed, _):
             finding.change = .regression
             finding.note = "confirmed by a same-sitting A/B of the baseline's image against this one: \(interval)"
-        case .notConfirmed, .continueTrials:
+        case (.notConfirmed, .futility):
+            // Shown below +10% with 99% confidence: the suspicion is dropped.
             finding.change = .unchanged
             finding.note =
-                "not confirmed (\(decision.reason?.rawValue ?? "undecided")) by a same-sitting A/B of the baseline's "
-                + "image against this one: \(interval)"
+                "not confirmed (futility) by a same-sitting A/B of the baseline's image against this one: \(interval)"
+        case (.notConfirmed, _), (.continueTrials, _):
+            // The rounds ran out with the change neither shown nor ruled out: it stays undecided, never a pass.
+            finding.change = .inconclusive
+            finding.note =
+                "neither confirmed nor ruled out by a same-sitting A/B of the baseline's image against this one "
+                + "(\(decision.reason?.rawValue ?? "undecided")): \(interval)"
         }
         finding.method = (finding.method ?? "") + "; confirmed or dropped by a same-sitting A/B"
     }
@@ -162,7 +168,9 @@ public struct RegressionGate: Sendable, Equatable {
 
     /// B against A, measured in one sitting (interleaved): each sampled metric by the confirmation test at the
     /// policy's family-wise level over `metrics` (a regression when B is worse, an improvement when A is, at look
-    /// `look` of `plan`), exact metrics by the tolerance.
+    /// `look` of `plan`, or of the policy's confirmation plan without one; without a look, the trials are a
+    /// fixed-size design judged once at the whole α), exact metrics by the tolerance. B is unchanged only when a
+    /// change of the policy's resolution is ruled out (futility); otherwise undecided is inconclusive.
     public func sameSitting(
         pair: ServiceDriver, a: [Metric: [Double]], b: [Metric: [Double]], look: Int? = nil,
         plan: SequentialPlan? = nil
@@ -183,7 +191,12 @@ public struct RegressionGate: Sendable, Equatable {
                 continue
             }
             var test = policy.confirmation(absoluteFloor: metric.absoluteNoiseFloor)
-            if let plan { test.plan = plan }
+            if let plan {
+                test.plan = plan
+            } else if look == nil {
+                // A fixed number of trials is one look: it spends the whole α, none on looks that never happened.
+                test.plan = .fixed(trials: min(old.count, new.count))
+            }
             let final = look ?? test.plan.maximumLooks
             do {
                 let worse = try test.decide(baseline: old, current: new, alpha: alpha, look: final)
@@ -199,11 +212,14 @@ public struct RegressionGate: Sendable, Equatable {
                     finding.change = .regression
                 } else if better.verdict == .confirmed {
                     finding.change = .improvement
-                } else if worse.verdict == .notConfirmed {
+                } else if worse.verdict == .notConfirmed && worse.reason == .futility {
                     finding.change = .unchanged
                 } else {
                     finding.change = .inconclusive
-                    finding.note = "undecided after \(old.count) + \(new.count) trials: more trials would decide"
+                    finding.note =
+                        "undecided after \(old.count) + \(new.count) trials (B/A "
+                        + "\(Self.ratioText(worse.estimate.ratio)) [\(Self.ratioText(worse.lowerBound)), "
+                        + "\(Self.ratioText(worse.upperBound))]): more trials would decide"
                 }
             } catch {
                 finding.change = .inconclusive

@@ -6,10 +6,10 @@ import Foundation
 /// Rounds of A and B trials are added (`plan`) and after each the rule is: **confirmed** when B ÷ A is above 1
 /// at this look's level (one-sided, `LogRatioTest`) and by more than `minimumRelativeEffect` (and
 /// `absoluteFloor` in the metric's unit); **not confirmed (futility)** when B ÷ A is below 1 + `resolution` at
-/// `futilityConfidence` (more trials could not confirm a change worth the name); **not confirmed** at the last
-/// look; otherwise **continue**. A cell's α (its share of the family's) is spent over the looks by the union bound
-/// (`AlphaSpending`), so its false-confirmation rate holds under the repeated looks; futility stops only lower
-/// it. With `duet` the trials run in simultaneous pairs and are compared pair by pair.
+/// `futilityConfidence` (more trials could not confirm a change worth the name, checked before the last look);
+/// **not confirmed (final look)** at the last look; otherwise **continue**. A cell's α (its share of the family's)
+/// is spent over the looks by the union bound (`AlphaSpending`), so its false-confirmation rate holds under the
+/// repeated looks; futility stops only lower it. With `duet` the trials run in simultaneous pairs and are compared pair by pair.
 public struct ConfirmationTest: Sendable, Equatable {
     /// Interleaved independent trials (`.independent`) or duet pairs (`.paired`).
     public var design: LogRatioEstimate.Design
@@ -62,13 +62,14 @@ public struct ConfirmationTest: Sendable, Equatable {
         if pValue < level && estimate.ratio - 1 > minimumRelativeEffect && absolute > absoluteFloor {
             verdict = .confirmed
             reason = .efficacy
+        } else if estimate.confidenceBelow(1 + resolution) > futilityConfidence {
+            // Equivalent to the upper bound at `futilityConfidence` being below 1 + resolution, without a quantile.
+            // Checked before the last look, so that a change ruled out at the last look says so.
+            verdict = .notConfirmed
+            reason = .futility
         } else if look >= plan.maximumLooks {
             verdict = .notConfirmed
             reason = .finalLook
-        } else if estimate.confidenceBelow(1 + resolution) > futilityConfidence {
-            // Equivalent to the upper bound at `futilityConfidence` being below 1 + resolution, without a quantile.
-            verdict = .notConfirmed
-            reason = .futility
         }
         return ConfirmationDecision(
             verdict: verdict, reason: reason, estimate: estimate, pValue: pValue, level: level, look: look,

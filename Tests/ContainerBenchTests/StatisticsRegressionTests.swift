@@ -205,6 +205,16 @@ import Testing
         let decision = try test.decide(baseline: a, current: b, alpha: 0.01, look: test.plan.maximumLooks)
         #expect(decision.pValue < 0.001)
         #expect(decision.verdict == .notConfirmed)
+        #expect(decision.reason == .futility, "a sure +2% is ruled out as a +10% change, not merely out of looks")
+    }
+
+    @Test func theLastLookWithoutADecisionIsNotConfirmedForLackOfLooks() throws {
+        // B ÷ A around +6% with a wide spread: neither shown above +5% nor ruled out below +10%.
+        let a = [1.0, 1.2, 0.8, 1.1, 0.9, 1.05, 0.95, 1.0]
+        let b = [0.9, 1.05, 1.2, 0.8, 1.0, 0.95, 1.1, 1.0].map { $0 * 1.06 }
+        let test = ConfirmationTest()
+        let decision = try test.decide(baseline: a, current: b, alpha: 0.01, look: test.plan.maximumLooks)
+        #expect(decision.verdict == .notConfirmed)
         #expect(decision.reason == .finalLook)
     }
 

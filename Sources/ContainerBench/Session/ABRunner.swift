@@ -219,7 +219,7 @@ public struct ABRunner: Sendable {
     /// B judged against A in one sitting: each gated metric by the same-sitting test (`RegressionGate.sameSitting`:
     /// t on logs at the policy's family-wise level over the metrics), exact metrics by their tolerance.
     /// - Parameter look: the look of `--trials auto` the trials stand at (judged at that look's level of the
-    ///   confirmation plan); nil for a fixed count, judged as the plan's last look.
+    ///   confirmation plan); nil for a fixed count, judged once at the whole α.
     public static func compare(
         _ record: RunRecord, request: ABRequest, analysis: RunAnalysis = RunAnalysis(), look: Int? = nil
     ) -> ComparisonReport {
