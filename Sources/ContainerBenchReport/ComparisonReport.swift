@@ -6,13 +6,14 @@ import Foundation
 /// `compare` the run-level screen's 95% t interval), the one-sided p and the regression gate's verdict, plus the
 /// exit status.
 ///
-/// Rendered as an aligned table for terminals and as versioned JSON (`containerbench.compare/v1` or
-/// `containerbench.ab/v1`, same shape) for machines.
+/// Rendered as an aligned table for terminals and as versioned JSON (`containerbench.compare/v2` or
+/// `containerbench.ab/v2`, same shape) for machines; v2 because the findings' `pValue` became one-sided and their
+/// interval what the procedure gives (docs/report-schema.md).
 public struct ComparisonReport: Sendable, Codable, Equatable {
     /// The schema of `compare --format json`.
-    public static let compareSchema = "containerbench.compare/v1"
+    public static let compareSchema = "containerbench.compare/v2"
     /// The schema of `ab --json`.
-    public static let abSchema = "containerbench.ab/v1"
+    public static let abSchema = "containerbench.ab/v2"
 
     /// One side of the comparison.
     public struct Side: Sendable, Codable, Equatable {

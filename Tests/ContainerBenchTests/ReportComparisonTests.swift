@@ -44,7 +44,7 @@ struct ReportComparisonTests {
         let text = try ReportFixture.abComparison.renderJSON()
         let decoded = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(text.utf8))
         #expect(decoded == ReportFixture.abComparison)
-        #expect(decoded.schema == "containerbench.ab/v1")
+        #expect(decoded.schema == "containerbench.ab/v2")
         #expect(decoded.findings.compactMap(\.confirmation).map(\.level) == [0.0045, 0.0045])
     }
 }

@@ -8,7 +8,7 @@ struct ReportJSONTests {
     func decodes() throws {
         let text = try JSONReport(ReportFixture.input).render()
         let document = try JSONReport.decoder().decode(JSONReport.Document.self, from: Data(text.utf8))
-        #expect(document.schema == "containerbench.report/v1")
+        #expect(document.schema == "containerbench.report/v2")
         #expect(document.verdict.status == "budget breached")
         #expect(document.verdict.exitCode == 1)
         #expect(document.run.id == ReportFixture.runID)
