@@ -2,7 +2,7 @@ import ContainerBenchModel
 import Foundation
 
 /// One service × driver's inventories on both sides of a comparison, and what the current side adds: the
-/// `inventory[]` entries of `containerbench.compare/v1` and `containerbench.ab/v1`. In JSON the diff's keys
+/// `inventory[]` entries of `containerbench.compare/v2` and `containerbench.ab/v2`. In JSON the diff's keys
 /// (`baseline`, `current`, `added`, `removed`, `changed`) sit next to `service` and `driver`.
 public struct InventoryComparison: Sendable, Codable, Equatable {
     /// The service.

@@ -4,7 +4,7 @@ import Foundation
 public enum ReportFormat: String, Sendable, Codable, CaseIterable {
     /// GitHub-flavoured Markdown for a CI job summary or a pull-request comment.
     case markdown = "md"
-    /// Versioned JSON (`containerbench.report/v1`, see docs/report-schema.md) for machines.
+    /// Versioned JSON (`containerbench.report/v2`, see docs/report-schema.md) for machines.
     case json
     /// JUnit XML: one test case per budget, gate and policy check.
     case junit
