@@ -66,6 +66,8 @@ public struct BudgetEvaluator: Sendable, Equatable {
         verdict.observed = observed
         verdict.margin = budget.max != 0 ? (budget.max - observed) / budget.max : nil
         let decision: BudgetDecision
+        var judge = self.judge
+        judge.unit = budget.metric.unit == .seconds ? .seconds : .bytes
         do {
             switch (budget.metric.isExact, budget.statistic) {
             case (true, _), (_, .value): decision = try judge.judgeExact(observed, limit: budget.max)

@@ -106,7 +106,7 @@ public struct RegressionGate: Sendable, Equatable {
             findings.append(finding)
         }
         if !policy.confirms {
-            settleUnconfirmed(&findings, why: "no confirmation (--no-confirm)")
+            settleUnconfirmed(&findings, why: "no same-sitting A/B: --no-confirm, compare or judge")
         } else {
             // Build times cannot be confirmed in one sitting (the old build cannot be repeated): Holm decides them.
             settleUnconfirmed(&findings, why: "build times cannot be confirmed", only: { !Self.isConfirmable($0) })
@@ -116,25 +116,66 @@ public struct RegressionGate: Sendable, Equatable {
 
     /// Decides the suspected regressions (screened, not confirmed) among `findings` that `only` selects by Holm
     /// at the policy's family-wise level over the screens of every screened cell, as confirmation cannot.
+    ///
+    /// A suspicion Holm does not uphold is `unchanged` only when the change is bounded within the policy's
+    /// resolution (the screen's upper bound on the ratio, at the confidence of its detection power, is at most
+    /// 1 + resolution: the same reach as a quiet cell's `unchanged`); otherwise it is `inconclusive (too few
+    /// samples)` with the smallest change the family-wise test could have seen, never a pass it has not earned.
+    /// Below the metric's absolute noise floor a change is `unchanged`.
     public func settleUnconfirmed(
         _ findings: inout [RegressionFinding], why: String, only: (Metric) -> Bool = { _ in true }
     ) {
         let screened = findings.indices.filter { findings[$0].screen != nil }
         let results = screened.compactMap { findings[$0].screen }
         let regressions = policy.unconfirmedRegressions(results)
+        let familyLevel = policy.familyAlpha / Double(max(results.count, 1))
         for (index, isRegression) in zip(screened, regressions) {
             let finding = findings[index]
-            guard finding.change == .regression, finding.confirmation == nil, only(finding.metric) else { continue }
-            // Below the metric's absolute noise floor (10 ms of startup, 4 MB of memory) no change counts.
-            let isRegression =
-                isRegression && finding.currentMedian - finding.baselineMedian > finding.metric.absoluteNoiseFloor
-            findings[index].change = isRegression ? .regression : .unchanged
-            findings[index].note =
-                isRegression
-                ? "regression by Holm at \(Self.percent(policy.familyAlpha)) family-wise over the run's cells (\(why))"
-                : "suspected by the screen, not significant at \(Self.percent(policy.familyAlpha)) family-wise "
-                    + "(\(why))"
+            guard finding.change == .regression, finding.confirmation == nil, only(finding.metric),
+                let screen = finding.screen
+            else { continue }
+            let family = Self.percent(policy.familyAlpha)
+            if finding.currentMedian - finding.baselineMedian <= finding.metric.absoluteNoiseFloor {
+                findings[index].change = .unchanged
+                findings[index].note =
+                    "below the metric's absolute noise floor (\(finding.metric.unit.format(finding.metric.absoluteNoiseFloor)))"
+                continue
+            }
+            if isRegression {
+                findings[index].change = .regression
+                findings[index].note = "regression by Holm at \(family) family-wise over the run's cells (\(why))"
+                continue
+            }
+            let upper = Self.upperChange(screen, confidence: policy.detectionPower)
+            if upper <= policy.resolution {
+                findings[index].change = .unchanged
+                findings[index].note =
+                    "suspected by the screen, not significant at \(family) family-wise, and at most "
+                    + "+\(Self.percent(upper)) at \(Self.percent(policy.detectionPower)) confidence (\(why))"
+            } else {
+                let detectable = Self.detectableChange(screen, level: familyLevel, power: policy.detectionPower)
+                findings[index].change = .inconclusive
+                findings[index].minimumDetectableChange = detectable.isFinite ? detectable : nil
+                findings[index].note =
+                    "suspected by the screen, not significant at \(family) family-wise, which could only have seen "
+                    + (detectable.isFinite ? "+\(Self.percent(detectable))" : "an unbounded change")
+                    + " (too few samples; \(why)): more comparable runs in the history, or an A/B, would decide"
+            }
         }
+    }
+
+    /// The relative change `screen`'s ratio is below at one-sided `confidence`.
+    static func upperChange(_ screen: ScreenResult, confidence: Double) -> Double {
+        guard screen.standardError.isFinite, screen.degreesOfFreedom > 0 else { return .infinity }
+        let t = StudentTDistribution(degreesOfFreedom: screen.degreesOfFreedom)
+        return exp(screen.logDifference + t.quantile(confidence) * screen.standardError) - 1
+    }
+
+    /// The smallest relative change `screen`'s comparison detects with `power` at one-sided `level`.
+    static func detectableChange(_ screen: ScreenResult, level: Double, power: Double) -> Double {
+        guard screen.standardError.isFinite, screen.degreesOfFreedom > 0 else { return .infinity }
+        let t = StudentTDistribution(degreesOfFreedom: screen.degreesOfFreedom)
+        return exp((t.quantile(1 - level) + t.quantile(power)) * screen.standardError) - 1
     }
 
     /// Applies a confirmation A/B's decision to a suspected regression: a confirmed regression stands, anything
@@ -206,8 +247,9 @@ public struct RegressionGate: Sendable, Equatable {
                 finding.ratioCILow = worse.lowerBound
                 finding.ratioCIHigh = worse.upperBound
                 finding.method =
-                    "same-sitting comparison, \(old.count) + \(new.count) trials, t on logs at "
-                    + "\(Self.percent(alpha)) (\(Self.percent(policy.familyAlpha)) over \(sampled.count) metrics)"
+                    "same-sitting comparison, \(old.count) + \(new.count) trials, one-sided t on logs at "
+                    + "\(Self.percent(worse.level)) (look \(final) of \(test.plan.maximumLooks); "
+                    + "\(Self.percent(policy.familyAlpha)) family-wise over \(sampled.count) metrics)"
                 if worse.verdict == .confirmed {
                     finding.change = .regression
                 } else if better.verdict == .confirmed {

@@ -56,10 +56,10 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
 
     /// A report of `findings`. The verdict is `interrupted` or `infrastructure error` when the measurement did not
     /// complete (`runStatus`: the findings of a partial run cannot be trusted), else `regression` when any finding
-    /// is an unacknowledged regression, else `pass`.
+    /// is an unacknowledged regression, else `inconclusive` when `strict` and a finding is undecided, else `pass`.
     public init(
         schema: String, baseline: Side, current: Side, findings: [RegressionFinding], runStatus: RunStatus = .completed,
-        inventory: [InventoryComparison] = []
+        inventory: [InventoryComparison] = [], strict: Bool = false
     ) {
         self.schema = schema
         self.baseline = baseline
@@ -70,14 +70,19 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
         switch runStatus {
         case .interrupted: status = .interrupted
         case .failed, .running: status = .infrastructureError
-        case .completed: status = ComparisonReport.status(of: findings)
+        case .completed: status = ComparisonReport.status(of: findings, strict: strict)
         }
         self.verdict = Verdict(status: status.description, exitCode: status.rawValue)
     }
 
-    /// `regression` when a finding is an unacknowledged regression, `pass` otherwise.
-    public static func status(of findings: [RegressionFinding]) -> ExitStatus {
-        findings.contains(where: \.isAlert) ? .regression : .pass
+    /// `regression` when a finding is an unacknowledged regression; with `strict`, `inconclusive` when a finding
+    /// is undecided; `pass` otherwise.
+    public static func status(of findings: [RegressionFinding], strict: Bool = false) -> ExitStatus {
+        if findings.contains(where: \.isAlert) { return .regression }
+        if strict && findings.contains(where: { $0.change == .inconclusive && !$0.acknowledged }) {
+            return .inconclusive
+        }
+        return .pass
     }
 
     /// The exit status the verdict stands for.

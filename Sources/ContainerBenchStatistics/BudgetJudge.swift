@@ -27,6 +27,18 @@ public struct BudgetJudge: Sendable, Equatable {
     public var detailed: Bool
     /// The largest trial count `trialsNeeded` searches up to; beyond it the answer is nil.
     public var maximumTrialsSearched: Int
+    /// The unit the explanations print values in ("limit 8.00 s", "largest 412.5 MB"); ratios are unitless.
+    public var unit: ValueUnit = .plain
+
+    /// The unit of the values judged, for the explanations.
+    public enum ValueUnit: Sendable, Equatable {
+        /// Numbers as they are (4 significant digits).
+        case plain
+        /// Seconds: "840 ms", "1.23 s".
+        case seconds
+        /// Bytes, decimal: "412.5 MB".
+        case bytes
+    }
 
     /// A judge at `level` confidence.
     public init(
@@ -56,8 +68,8 @@ public struct BudgetJudge: Sendable, Equatable {
                 outcome: .fail, method: .observedBreach, level: level, confidence: 1, passConfidence: 0,
                 failConfidence: 1, n: n, exceedances: exceedances, exceedanceBound: nil, bound: largest,
                 boundCoverage: 1, trialsNeeded: n,
-                explanation: "\(exceedances) of \(n) trials at or above the limit \(Self.format(limit)) (largest"
-                    + " \(Self.format(largest))): observed, not estimated")
+                explanation: "\(exceedances) of \(n) trials at or above the limit \(format(limit)) (largest"
+                    + " \(format(largest))): observed, not estimated")
         }
         let bound = ClopperPearson.upperBound(successes: 0, trials: n, confidence: level)
         let needed = Self.trialsBoundingExceedance(below: exceedanceTarget, confidence: level)
@@ -65,7 +77,7 @@ public struct BudgetJudge: Sendable, Equatable {
             outcome: .pass, method: .noObservedBreach, level: level, confidence: level, passConfidence: level,
             failConfidence: 0, n: n, exceedances: 0, exceedanceBound: bound, bound: largest, boundCoverage: nil,
             trialsNeeded: needed.map { Swift.max($0, n) },
-            explanation: "no trial of \(n) reached the limit \(Self.format(limit)) (largest \(Self.format(largest)));"
+            explanation: "no trial of \(n) reached the limit \(format(limit)) (largest \(format(largest)));"
                 + " a further trial reaches it with probability at most \(Self.percent(bound)) at"
                 + " \(Self.percent(level)) confidence"
                 + (needed.map { "; \($0) trials without one would bound it below \(Self.percent(exceedanceTarget))" }
@@ -102,7 +114,7 @@ public struct BudgetJudge: Sendable, Equatable {
         }
         let passConfidence = n >= minimumFree ? freeConfidence : (parametricConfidence ?? freeConfidence)
         let sorted = values.sorted()
-        let described = "\(exceedances) of \(n) trials at or above the limit \(Self.format(limit))"
+        let described = "\(exceedances) of \(n) trials at or above the limit \(format(limit))"
 
         var decision = BudgetDecision(
             outcome: .inconclusive, method: parametricConfidence != nil ? .lognormalTolerance : .distributionFree,
@@ -118,7 +130,7 @@ public struct BudgetJudge: Sendable, Equatable {
             decision.trialsNeeded = n
             decision.explanation =
                 "\(described): incompatible with P(exceed) < \(Self.percent(allowed)) (binomial p ="
-                + " \(Self.format(failP)))"
+                + " \(format(failP)))"
         } else if n >= minimumFree && freeConfidence > level {
             decision.outcome = .pass
             decision.method = .distributionFree
@@ -219,7 +231,7 @@ public struct BudgetJudge: Sendable, Equatable {
             }
         }
         decision.explanation =
-            "mean \(Self.format(moments.mean)) of \(n) trials against the limit \(Self.format(limit)):"
+            "mean \(format(moments.mean)) of \(n) trials against the limit \(format(limit)):"
             + " below it at \(Self.percent(passConfidence)), at or above at \(Self.percent(failConfidence))"
         return decision
     }
@@ -234,7 +246,7 @@ public struct BudgetJudge: Sendable, Equatable {
             outcome: passes ? .pass : .fail, method: .exactValue, level: level, confidence: 1,
             passConfidence: passes ? 1 : 0, failConfidence: passes ? 0 : 1, n: 1, bound: value, boundCoverage: 1,
             trialsNeeded: 1,
-            explanation: "\(Self.format(value)) \(passes ? "<" : "≥") limit \(Self.format(limit)) (exact)")
+            explanation: "\(format(value)) \(passes ? "<" : "≥") limit \(format(limit)) (exact)")
     }
 
     /// A ratio budget: numerator ÷ denominator (uv ÷ pip build time) must stay below `limit`, judged on the ratio
@@ -294,8 +306,8 @@ public struct BudgetJudge: Sendable, Equatable {
             }
         }
         decision.explanation =
-            "ratio \(Self.format(estimate.ratio)) (\(numerator.count) ÷ \(denominator.count) repeats) against the"
-            + " limit \(Self.format(limit)): below it at \(Self.percent(passConfidence)), at or above at"
+            "ratio \(Self.plain(estimate.ratio)) (\(numerator.count) ÷ \(denominator.count) repeats) against the"
+            + " limit \(Self.plain(limit)): below it at \(Self.percent(passConfidence)), at or above at"
             + " \(Self.percent(failConfidence))"
         return decision
     }
@@ -397,14 +409,32 @@ public struct BudgetJudge: Sendable, Equatable {
         }
     }
 
-    static func format(_ value: Double) -> String {
+    /// `value` in the judge's unit.
+    func format(_ value: Double) -> String {
+        switch unit {
+        case .plain: return Self.plain(value)
+        case .seconds:
+            if abs(value) < 1 { return String(format: "%.0f ms", value * 1000) }
+            return String(format: "%.2f s", value)
+        case .bytes: return String(format: "%.1f MB", value / 1_000_000)
+        }
+    }
+
+    static func plain(_ value: Double) -> String {
         String(format: "%.4g", value)
     }
 
+    /// A confidence truncated, never rounded up: 0.9999986 is "99.9998%", 0.96875 is "96.8%", and a confidence
+    /// that is 1 in floating point is "> 99.9999%" (a statistical bound is never certain).
     static func percent(_ value: Double) -> String {
         let scaled = value * 100
-        if scaled >= 99.95 && scaled < 100 { return String(format: "%.2f%%", scaled) }
-        return String(format: "%.1f%%", scaled)
+        guard scaled.isFinite else { return "n/a" }
+        if scaled >= 100 - 1e-4 { return "> 99.9999%" }
+        // One decimal, or as many as it takes (up to 6) to show the distance from certainty.
+        var decimals = 1
+        while decimals < 6 && scaled >= 100 - pow(10, -Double(decimals)) { decimals += 1 }
+        let factor = pow(10, Double(decimals))
+        return String(format: "%.\(decimals)f%%", (scaled * factor).rounded(.down) / factor)
     }
 
     static func quantileName(_ p: Double) -> String {

@@ -60,4 +60,36 @@ public struct ConfirmationDecision: Sendable, Codable, Equatable {
     public var upperBound: Double {
         estimate.upperBound(confidence: futilityConfidence)
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case verdict, reason, estimate, pValue, level, look, futilityConfidence, lowerBound, upperBound
+    }
+
+    /// Decodes a decision; the bounds in the document are ignored, as they follow from the other fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            verdict: try container.decode(Verdict.self, forKey: .verdict),
+            reason: try container.decodeIfPresent(Reason.self, forKey: .reason),
+            estimate: try container.decode(LogRatioEstimate.self, forKey: .estimate),
+            pValue: try container.decode(Double.self, forKey: .pValue),
+            level: try container.decode(Double.self, forKey: .level),
+            look: try container.decode(Int.self, forKey: .look),
+            futilityConfidence: try container.decode(Double.self, forKey: .futilityConfidence))
+    }
+
+    /// Encodes the decision with its bounds (`lowerBound`, `upperBound`), so that readers of the JSON need not
+    /// compute them from the estimate. A non-finite bound is left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(estimate, forKey: .estimate)
+        try container.encode(pValue, forKey: .pValue)
+        try container.encode(level, forKey: .level)
+        try container.encode(look, forKey: .look)
+        try container.encode(futilityConfidence, forKey: .futilityConfidence)
+        if lowerBound.isFinite { try container.encode(lowerBound, forKey: .lowerBound) }
+        if upperBound.isFinite { try container.encode(upperBound, forKey: .upperBound) }
+    }
 }

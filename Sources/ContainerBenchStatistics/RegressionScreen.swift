@@ -14,8 +14,9 @@ import Foundation
 /// with σ² estimated by moments (between-run variance of the summaries, pooled within-run variance) and
 /// Satterthwaite degrees of freedom; when every run has the same trial count this is exactly
 /// s²_summaries (1 + 1/B) with J − 1 degrees of freedom, an exact t test for normal logs. A single baseline run
-/// (`baseline save`, `run:ID`, `compare`) takes its run-to-run noise from `history`; with no history at all the
-/// screen can only use within-run noise and says so (`inconclusive (run-to-run noise unknown)` unless flagged).
+/// (`baseline save`, `run:ID`, `compare`) takes its run-to-run noise from `history` (from `history` alone when it
+/// has 2 runs or more, so that an odd baseline run is not mistaken for noise); with no history at all the screen
+/// can only use within-run noise and says so (`inconclusive (run-to-run noise unknown)` unless flagged).
 ///
 /// The screen is not the verdict: a flagged cell is confirmed by a same-sitting A/B (`ConfirmationTest`), which
 /// holds the false-alarm rate whatever the screen's level. Its level is therefore chosen for power, not for
@@ -57,11 +58,14 @@ public struct RegressionScreen: Sendable, Equatable {
                 "regression screen: alpha (\(alpha)), improvementAlpha (\(improvementAlpha)) and power (\(power))"
                     + " must be in (0, 1)")
         }
-        let runs = baseline + history
+        // A single baseline run takes its run-to-run noise from the history alone when the history can give it
+        // (2 runs or more): the baseline may itself be an odd run (`compare` of a regressed run against a good
+        // one), and its distance from the rest is what is being judged, not noise.
+        let runs = baseline.count == 1 && history.count >= 2 ? history : baseline + history
         let b = Double(baseline.count)
         var withinSquares = 0.0
         var withinDF = 0
-        for run in [current] + runs where run.count >= 2 {
+        for run in [current] + baseline + history where run.count >= 2 {
             guard let variance = run.logVariance else { continue }
             withinSquares += variance * Double(run.count - 1)
             withinDF += run.count - 1

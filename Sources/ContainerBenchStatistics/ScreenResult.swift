@@ -3,6 +3,9 @@ import Foundation
 /// What the nightly regression screen found for one cell: a suspicion to confirm in one sitting, or why not.
 public struct ScreenResult: Sendable, Codable, Equatable {
     /// The screen's call.
+    ///
+    /// Encoded as its description, a plain string: "suspected regression", "improvement", "unchanged",
+    /// "inconclusive (too few samples)", "inconclusive (run-to-run noise unknown)".
     public enum Finding: Sendable, Codable, Equatable, CustomStringConvertible {
         /// Worse than the baseline at the screen's level: confirm it with a same-sitting A/B before alerting.
         case suspectedRegression
@@ -29,6 +32,28 @@ public struct ScreenResult: Sendable, Codable, Equatable {
             case .unchanged: return "unchanged"
             case .inconclusive(let reason): return "inconclusive (\(reason.rawValue))"
             }
+        }
+
+        /// The call a description names; nil for any other text.
+        public init?(description: String) {
+            let calls: [Finding] =
+                [.suspectedRegression, .improvement, .unchanged] + Reason.allCases.map { .inconclusive($0) }
+            guard let call = calls.first(where: { $0.description == description }) else { return nil }
+            self = call
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let call = Finding(description: text) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "unknown screen finding '\(text)'"))
+            }
+            self = call
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
         }
     }
 

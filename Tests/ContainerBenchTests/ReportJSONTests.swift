@@ -53,11 +53,15 @@ struct ReportJSONTests {
             $0["driver"] as? String == "pip" && $0["metric"] as? String == "memory_peak_bytes"
         }
         let screen = memory?["screen"] as? [String: Any]
-        #expect(screen?["finding"] as? [String: Any] != nil)
+        #expect(screen?["finding"] as? String == "suspected regression")
         #expect(screen?["noise"] as? String == "between runs")
         let confirmation = memory?["confirmation"] as? [String: Any]
         #expect(confirmation?["verdict"] as? String == "confirmed")
         #expect((confirmation?["estimate"] as? [String: Any])?["numeratorCount"] as? Int == 5)
+        // The A/B's bounds are written out: B is at least `lowerBound` times A, at most `upperBound`.
+        let lower = try #require(confirmation?["lowerBound"] as? Double)
+        let upper = try #require(confirmation?["upperBound"] as? Double)
+        #expect(lower > 1 && lower < upper, "confirmed: B/A surely above 1")
         #expect(memory?["note"] as? String != nil)
         #expect(findings.allSatisfy { $0["adjustedPValue"] == nil })
     }

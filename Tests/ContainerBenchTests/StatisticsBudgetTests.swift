@@ -174,4 +174,22 @@ import Testing
         #expect(throws: StatisticsError.self) { try judge.judgeQuantile([1, 2], probability: 1, limit: 3) }
         #expect(throws: StatisticsError.self) { try BudgetJudge(level: 1).judgeMaximum([1], limit: 2) }
     }
+    @Test func explanationsPrintValuesInTheirUnitAndConfidencesNeverRoundedUp() throws {
+        var seconds = judge
+        seconds.unit = .seconds
+        let startup = try seconds.judgeMaximum([0.84, 1.2, 0.9], limit: 8)
+        #expect(startup.explanation.contains("limit 8.00 s"), "\(startup.explanation)")
+        #expect(startup.explanation.contains("largest 1.20 s"), "\(startup.explanation)")
+        var bytes = judge
+        bytes.unit = .bytes
+        let memory = try bytes.judgeMaximum([1.6e9, 1.2e9], limit: 1.5e9)
+        #expect(memory.explanation.contains("limit 1500.0 MB") && memory.explanation.contains("1600.0 MB"))
+        #expect(!memory.explanation.contains("e+09"), "\(memory.explanation)")
+        // A pass whose confidence is 0.9999986 must not read as certain.
+        let ratio = try judge.judgeRatio(
+            numerator: [1.0, 1.01, 0.99, 1.0], denominator: [4.0, 4.04, 3.96, 4.0], limit: 0.4)
+        #expect(ratio.outcome == .pass)
+        #expect(!ratio.explanation.contains("100%") && !ratio.explanation.contains("100.0"), "\(ratio.explanation)")
+        #expect(ratio.explanation.contains("limit 0.4:"), "ratios are unitless: \(ratio.explanation)")
+    }
 }

@@ -66,11 +66,19 @@ import Testing
         let learned = try screen.screen(
             current: RunSummary(trials: current), baseline: [RunSummary(trials: runs[0])],
             history: history.map { try RunSummary(trials: $0) })
-        // V = 2 * var(per-run means of baseline + history), df 3: stats.t.sf(3.7055957333773044, 3)
+        // A single baseline run with 3 history runs: the spread from the history alone (the baseline is what is
+        // compared, not noise). V = 2 * np.var(history run means of the logs, ddof=1), df 2:
+        // stats.t.sf(3.0436219304626313, 2)
         #expect(learned.noise == .betweenRuns)
-        #expect(learned.spreadRuns == 4)
-        #expect(close(learned.standardError * learned.standardError, 0.0006472750844190993, 1e-9))
-        #expect(close(learned.pWorse, 0.017072702557515564, 1e-8))
+        #expect(learned.spreadRuns == 3)
+        #expect(close(learned.standardError * learned.standardError, 0.0009594526704403534, 1e-9))
+        #expect(close(learned.pWorse, 0.04655832252723617, 1e-8))
+        // An odd baseline run (20% slow) is not taken for noise: the current run is an improvement against it.
+        let odd = try screen.screen(
+            current: RunSummary(trials: runs[0]), baseline: [RunSummary(trials: runs[0].map { $0 * 1.2 })],
+            history: history.map { try RunSummary(trials: $0) })
+        // (With the odd run in the spread, p would be about 0.11.)
+        #expect(odd.pBetter < 0.05, "\(odd)")
     }
 
     @Test func summariesWithoutWithinSpreadStillScreen() throws {
@@ -254,5 +262,19 @@ import Testing
         // p = 0.016 is a suspicion, not a regression at 1% family-wise.
         #expect(results[0].finding == .suspectedRegression)
         #expect(policy.unconfirmedRegressions(results) == [false, false])
+    }
+    @Test func screenFindingsAreWrittenAsPlainStrings() throws {
+        let calls: [ScreenResult.Finding] = [
+            .suspectedRegression, .improvement, .unchanged, .inconclusive(.tooFewSamples),
+            .inconclusive(.noRunToRunEstimate),
+        ]
+        for call in calls {
+            let data = try JSONEncoder().encode([call])
+            #expect(String(decoding: data, as: UTF8.self) == "[\"\(call.description)\"]")
+            #expect(try JSONDecoder().decode([ScreenResult.Finding].self, from: data) == [call])
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([ScreenResult.Finding].self, from: Data(#"["suspected"]"#.utf8))
+        }
     }
 }

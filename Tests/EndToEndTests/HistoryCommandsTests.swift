@@ -7,17 +7,27 @@ import Testing
 struct HistoryFile {
     let directory: TemporaryDirectory
     let path: String
-    /// Oldest to newest: base, same (like base), slow (startup +60%, memory +50%), broken (failed).
+    /// Oldest to newest: `nightlies` earlier runs like base (within ±1%), base, same (like base), slow (startup
+    /// +60%, memory +50%), broken (failed).
     let base: RunRecord
     let same: RunRecord
     let slow: RunRecord
     let broken: RunRecord
+    let earlier: [RunRecord]
 
-    init() throws {
+    /// - Parameter nightlies: earlier comparable runs, for a run-to-run noise estimate with some degrees of
+    ///   freedom (with none, base and same alone give it one).
+    init(nightlies: Int = 0) throws {
         directory = try TemporaryDirectory("cb-e2e-history")
         path = directory.path + "/history.sqlite"
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         let quick = [0.50, 0.52, 0.49, 0.51, 0.53, 0.50, 0.48, 0.52]
+        earlier = (0..<nightlies).map { night in
+            let drift = 1 + 0.01 * sin(Double(night) * 2.1)
+            return Self.run(
+                String(format: "20260427T000000Z-%08x", night), start - Double(nightlies - night) * 86_400,
+                startup: quick.map { $0 * drift }, memory: 60 + Double(night % 2))
+        }
         base = Self.run("20260528T000000Z-0000000a", start, startup: quick, memory: 60)
         same = Self.run(
             "20260529T000000Z-0000000b", start + 86_400, startup: quick.map { $0 + 0.001 }, memory: 60)
@@ -29,7 +39,7 @@ struct HistoryFile {
         failed.errors = ["build of web/uv failed"]
         broken = failed
         let store = try SQLiteHistoryStore(path: path)
-        for run in [base, same, slow, broken] {
+        for run in earlier + [base, same, slow, broken] {
             try store.save(run, evaluation: Evaluation(runID: run.id))
         }
     }
@@ -128,12 +138,12 @@ struct HistoryCommandsTests {
     }
 
     @Test func compareFindsTheRegressionAndExitsTwo() async throws {
-        let file = try HistoryFile()
+        let file = try HistoryFile(nightlies: 5)
         defer { file.remove() }
         let result = try await file.run(["compare", file.base.id, file.slow.id])
         #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\(result.error)")
         let startup = result.output.split(separator: "\n").filter {
-            $0.contains("web") && $0.contains("uv") && $0.contains("startup_seconds")
+            $0.hasPrefix("web") && $0.contains(" uv ") && $0.contains("startup_seconds")
         }
         #expect(
             startup.count == 1 && startup[0].contains("regression") && startup[0].contains("1.60×"), "\(result.output)")
@@ -142,17 +152,36 @@ struct HistoryCommandsTests {
         let json = try await file.run(["compare", file.base.id, file.slow.id, "--format", "json"])
         #expect(json.exitCode == 2)
         let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(json.output.utf8))
-        #expect(report.schema == "containerbench.compare/v1")
+        #expect(report.schema == "containerbench.compare/v2")
         let cell = try #require(report.findings.first { $0.driver == "pip" && $0.metric == .startupSeconds })
         #expect(cell.change == .regression)
+        // Stored runs cannot be confirmed by an A/B: compare settles the screen's suspicion by Holm.
+        #expect(cell.note?.contains("Holm") == true, "\(cell)")
         #expect(try #require(cell.ratioCILow) > 1.4)
         #expect(try #require(cell.pValue) < 0.01)
         // Image and build sizes did not move.
         #expect(report.findings.first { $0.metric == .imageBytes }?.change == .unchanged)
     }
 
-    @Test func compareOfLikeRunsPassesAndAnImprovementIsNoRegression() async throws {
+    /// Two runs and one earlier one cannot tell drift from change: +60% is inconclusive, never unchanged.
+    @Test func compareWithoutARunToRunNoiseEstimateIsInconclusive() async throws {
         let file = try HistoryFile()
+        defer { file.remove() }
+        let result = try await file.run(["compare", file.base.id, file.slow.id, "--format", "json"])
+        #expect(result.exitCode == 0, "inconclusive is not a regression: \(result.output)\(result.error)")
+        let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
+        let startup = report.findings.filter { $0.metric == .startupSeconds }
+        #expect(startup.count == 2 && startup.allSatisfy { $0.change == .inconclusive }, "\(startup)")
+        #expect(startup.allSatisfy { $0.note?.contains("more comparable runs") == true })
+        let table = try await file.run(["compare", file.base.id, file.slow.id])
+        #expect(table.output.contains("inconclusive"), "\(table.output)")
+        let strict = try await file.run(["compare", file.base.id, file.slow.id, "--strict"])
+        #expect(strict.exitCode == ExitStatus.inconclusive.rawValue, "\(strict.output)")
+        #expect(strict.output.contains("verdict: inconclusive (exit 3)"), "\(strict.output)")
+    }
+
+    @Test func compareOfLikeRunsPassesAndAnImprovementIsNoRegression() async throws {
+        let file = try HistoryFile(nightlies: 5)
         defer { file.remove() }
         let like = try await file.run(["compare", file.base.id, file.same.id])
         #expect(like.exitCode == 0, "\(like.output)")
@@ -258,7 +287,7 @@ struct HistoryCommandsTests {
     }
 
     @Test func acknowledgedRegressionIsReportedWithoutFailing() async throws {
-        let file = try HistoryFile()
+        let file = try HistoryFile(nightlies: 5)
         defer { file.remove() }
         for driver in ["uv", "pip"] {
             for metric in ["startup_seconds", "memory_peak_bytes", "memory_working_set_bytes"] {
@@ -295,7 +324,7 @@ struct HistoryCommandsTests {
         let json = try await file.run(["report", "--run", "latest", "--format", "json"])
         #expect(json.exitCode == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-        #expect(object?["schema"] as? String == "containerbench.report/v1")
+        #expect(object?["schema"] as? String == "containerbench.report/v2")
         #expect(json.output.contains(file.broken.id), "latest is the newest run of any status")
 
         let junit = try await file.run(["report", "--run", file.base.id, "--format", "junit"])
@@ -360,8 +389,8 @@ struct HistoryCommandsTests {
 
     @Test func runHelpDocumentsConfirm() async throws {
         let help = try await Binary.run(["run", "--help"])
-        #expect(help.output.contains("--confirm"))
-        #expect(help.output.contains("alerts again"))
+        #expect(help.output.contains("--confirm/--no-confirm"))
+        #expect(help.output.contains("confirmed in the same sitting"), "\(help.output)")
     }
 }
 

@@ -67,7 +67,7 @@ struct ABTests {
         await Self.removeImages("ab-cli-slow")
         #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\n\(result.error)")
         let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
-        #expect(report.schema == "containerbench.ab/v1")
+        #expect(report.schema == "containerbench.ab/v2")
         let startup = try #require(report.findings.first { $0.metric == .startupSeconds }, "\(result.output)")
         #expect(startup.change == .regression, "\(result.output)")
         // Ground truth: B sleeps 0.4 s before it listens, so none of its startups can be shorter. The difference of

@@ -72,6 +72,8 @@ public struct ABRequest: Sendable {
     public var duet: DuetSpec?
     /// Read both images' inventories and list what B adds over A.
     public var inventory: Bool
+    /// An undecided metric is the verdict `inconclusive` (exit 3) rather than a pass.
+    public var strict = false
 
     /// A request; see the properties.
     /// - Throws: `ABError` when a name, the port or the health path is invalid.
@@ -268,6 +270,6 @@ public struct ABRunner: Sendable {
             schema: ComparisonReport.abSchema,
             baseline: .init(name: "A", source: request.a.source, runID: record.id),
             current: .init(name: "B", source: request.b.source, runID: record.id),
-            findings: findings, runStatus: record.status, inventory: inventories)
+            findings: findings, runStatus: record.status, inventory: inventories, strict: request.strict)
     }
 }

@@ -18,7 +18,8 @@ struct ABCommand: AsyncParsableCommand {
             With --ref, each ref's tree is extracted with `git archive` into a temporary folder and built from \
             there. Base images are mapped as in `run` (--base-image, --base-images, --suite, else the built-in \
             stand-ins). When a variant does not build, no trial runs. Exit codes: 0 no regression, 2 B regresses, \
-            4 a build or trial failed, or the engine or history failed, 64 bad flags or inputs, 130 interrupted.
+            3 a metric undecided (--strict), 4 a build or trial failed, or the engine or history failed, 64 bad \
+            flags or inputs, 130 interrupted.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -61,8 +62,11 @@ struct ABCommand: AsyncParsableCommand {
     @Option(help: "A suite file whose base_images map is used too.")
     var suite: String?
 
-    @Flag(help: "Print the comparison as JSON (containerbench.ab/v1) instead of a table.")
+    @Flag(help: "Print the comparison as JSON (containerbench.ab/v2) instead of a table.")
     var json = false
+
+    @Flag(help: "Exit 3 (inconclusive) when a metric is neither shown changed nor ruled out, instead of 0.")
+    var strict = false
 
     @Flag(
         help: ArgumentHelp(
@@ -164,7 +168,7 @@ struct ABCommand: AsyncParsableCommand {
         let spec = try service.spec(dockerfile: dockerfiles[0], trials: first, healthInterval: nil)
         var options = TrialOptions()
         options.healthInterval = healthInterval?.seconds
-        return try ABRequest(
+        var request = try ABRequest(
             a: a, b: b, name: service.name ?? AdHocSuite.serviceName(for: URL(fileURLWithPath: dockerfiles[0])),
             port: spec.port, healthPath: spec.healthPath, trials: first,
             memoryWindow: service.memoryWindow?.seconds ?? 2,
@@ -172,5 +176,7 @@ struct ABCommand: AsyncParsableCommand {
             target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
             options: options, inventory: inventory, adaptive: trials == .auto,
             duet: duetPort.flatMap { port in duetPortEnv.map { DuetSpec(portVariable: $0, port: port) } })
+        request.strict = strict
+        return request
     }
 }
