@@ -51,6 +51,26 @@ public struct MeasuringInstruments: Sendable {
         self.sampler = sampler
         self.clock = clock
     }
+
+    /// The real instruments for `engine`: for a local engine (a unix socket) the probe goes to 127.0.0.1 and
+    /// memory comes from the cgroup files here; for a remote one the probe crosses the network to the engine's
+    /// host (its times include the network) and memory comes from the Engine API's stats (the cgroup files are on
+    /// the other host).
+    public static func real(for engine: any ContainerEngine) -> MeasuringInstruments {
+        guard !engine.endpoint.isLocal else { return MeasuringInstruments() }
+        let sampler: any MemorySampler =
+            (engine as? DockerEngine).map { EngineStatsMemorySampler(engine: $0) } ?? CgroupMemorySampler()
+        return MeasuringInstruments(
+            probes: HTTPReadinessProbes(host: engine.endpoint.serviceHost, origin: .acrossNetwork), sampler: sampler)
+    }
+
+    /// What a trial measured with these instruments records as its provenance.
+    public func provenance(port: Int) -> MeasurementProvenance {
+        MeasurementProvenance(
+            clock: clock.provenance, probeOrigin: probes.origin,
+            probeTarget: HTTPReadinessProbe.authority(host: probes.host, port: port), memorySource: sampler.source,
+            memoryIntervalSeconds: sampler.nominalInterval)
+    }
 }
 
 /// Runs one startup trial: create → start → probe until ready → sample memory through the window → remove.
@@ -87,11 +107,11 @@ public struct StartupTrialRunner: Sendable {
     public func run(_ target: TrialTarget, index: Int) async -> TrialRecord {
         var record = TrialRecord(
             service: target.service, driver: target.driver, index: index, succeeded: false,
-            coldCache: options.coldCache)
+            coldCache: options.coldCache, provenance: instruments.provenance(port: target.port))
         if instruments.probes.portIsTaken(target.port) {
             record.failure = TrialFailure(
                 .portInUse,
-                "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
+                "port \(target.port) on \(instruments.probes.host) is already in use by another process: a probe would measure "
                     + "that process, not \(target.service). Stop it or change the service's port.")
             return record
         }
@@ -139,6 +159,7 @@ public struct StartupTrialRunner: Sendable {
         let recording = instruments.sampler.start(containerID: id, origin: origin)
         if recording == nil {
             logger.warning("no cgroup memory files found for the container; memory not sampled")
+            record.provenance?.memorySource = .none
         }
         var probeAttempts = 0
         let outcome = await waitUntilReady(
@@ -152,7 +173,7 @@ public struct StartupTrialRunner: Sendable {
             let readyAt = origin + (record.phases.ready ?? 0)
             if let load = target.load {
                 let loadStart = clock.now() - origin
-                var result = await LoadGenerator(port: target.port, spec: load).measure()
+                var result = await LoadGenerator(host: instruments.probes.host, port: target.port, spec: load).measure()
                 let loadEnd = clock.now() - origin
                 result.memoryPeakBytes = recording?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
                     .map(\.workingSetBytes).max()

@@ -56,7 +56,7 @@ public struct SessionRig: Sendable {
     /// - Throws: `EngineUnavailable` when no engine answers (engine tests fail, never skip).
     public static func docker() async throws -> SessionRig {
         let engine = try await EngineRequirement.engine()
-        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+        let client = try await BuildKitClient.discover(engine: engine)
         var suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         suite.services = suite.services.filter { $0.name == "fixture" }
         suite.services[0].memoryWindow = 0.5

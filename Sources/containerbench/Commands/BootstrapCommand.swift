@@ -14,6 +14,7 @@ struct BootstrapCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite whose base images to make.")
     var suite: String = "benchmarks/suite.yaml"
@@ -29,9 +30,9 @@ struct BootstrapCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("\(error)", .usageError)
         }
-        let engine = try await CLI.connectEngine()
+        let engine = try await CLI.connectEngine(engineOptions)
         do {
-            let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+            let client = try await BuildKitClient.discover(engine: engine)
             let bootstrapper = BaseImageBootstrapper(engine: engine, client: client, logger: logger, pull: pull)
             for outcome in try await bootstrapper.run(baseImages: loaded.baseImages) where !global.quiet {
                 print(outcome)

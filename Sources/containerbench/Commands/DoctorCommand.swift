@@ -10,12 +10,14 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: "Exits 0 when every required part is present, 4 when one is missing.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite whose base images to check.")
     var suite: String = "benchmarks/suite.yaml"
 
     func run() async throws {
-        let checks = await Doctor.run(suitePath: suite, historyPath: global.history)
+        let checks = await Doctor.run(
+            endpoint: try engineOptions.endpoint(), suitePath: suite, historyPath: global.history)
         for check in checks {
             let mark = check.ok ? "ok  " : (check.required ? "FAIL" : "warn")
             print("\(mark) \(check.name): \(check.detail)")

@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite file.")
     var suite: String = "benchmarks/suite.yaml"
@@ -159,8 +160,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let printer = ProgressPrinter(quiet: global.quiet, terminal: CLI.stdoutIsTerminal)
         let result: RunResult
+        let endpoint = try engineOptions.endpoint()
         do {
-            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let opened = try await MeasuringSession.open(
+                endpoint: endpoint, historyPath: global.history, logger: logger)
             let session = opened.runSession(logger: logger, progress: { printer($0) })
             let control = RunControl()
             let trap = SignalTrap { signal in
