@@ -118,7 +118,7 @@ public final class DockerEngine: ContainerEngine {
 
     /// Why `/_ping` did not answer 200, as a user can act on it.
     private func connectionFailure(_ ping: CurlResponse) -> EngineError {
-        let place = connection.display
+        let place = endpoint.dockerHost
         if case .tcp(_, _, let tls) = endpoint.transport {
             if EngineConnection.isTLSFailure(ping), let tls {
                 return EngineError(

@@ -36,6 +36,13 @@ struct FaultRemoteEngineTests {
         ])
         #expect(refused.exitCode == ExitStatus.infrastructureError.rawValue)
         #expect(refused.output.contains("TLS connection to \(url) failed"), "\(refused.output)")
+        // Our CA trusts the engine, but the engine refuses a client certificate another CA signed.
+        let foreign = try await Binary.run([
+            "doctor", "--engine", url, "--tls-ca", client.caFile, "--tls-cert", wrong.certFile, "--tls-key",
+            wrong.keyFile,
+        ])
+        #expect(foreign.exitCode == ExitStatus.infrastructureError.rawValue)
+        #expect(foreign.output.contains("TLS connection to \(url) failed"), "\(foreign.output)")
         let plain = try await Binary.run(["run", "--engine", url, "--suite", "benchmarks/suite.yaml"])
         #expect(plain.exitCode == ExitStatus.infrastructureError.rawValue)
         #expect(plain.error.contains("answers only TLS"), "\(plain.error)")
