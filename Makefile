@@ -5,9 +5,10 @@ SWIFT ?= swift
 BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
 APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
-# Only the tests need a browser (the HTML report is opened in headless Chromium) and Debian's prometheus_client
-# (a second parser for the OpenMetrics export; CI fails without it).
-TEST_PACKAGES := chromium python3-prometheus-client
+# Only the tests need a browser (the HTML report is opened in headless Chromium), Debian's prometheus_client
+# (a second parser for the OpenMetrics export; CI fails without it), and the remote-engine servers: Podman (its
+# Docker-compatible service) and openssh-server (an sshd of the tests' own on 127.0.0.1; the system's is not started).
+TEST_PACKAGES := chromium python3-prometheus-client podman openssh-server
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
 ENGINE_WAIT ?= 60
 

@@ -133,7 +133,8 @@ public final class EngineEventStream: ContainerEventSource {
         state.withLock { $0.stopped = true }
     }
 
-    static func parse(_ line: Data) -> EngineEvent? {
+    /// One line of `GET /events` (Docker's or Podman's shape) as an event; nil for lines it cannot read.
+    package static func parse(_ line: Data) -> EngineEvent? {
         struct Actor: Decodable {
             var id: String
             var attributes: [String: String]?

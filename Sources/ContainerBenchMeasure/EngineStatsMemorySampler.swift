@@ -119,7 +119,7 @@ public final class EngineStatsMemoryRecording: MemoryRecording {
 
     /// One stats object's memory: usage, working set (usage − inactive file), RSS, cache, and the kernel's peak
     /// when reported. Nil when the object has no memory usage (a container that has stopped reports zeros).
-    static func parse(
+    package static func parse(
         _ line: Data
     ) -> (usage: Int64, workingSet: Int64, rss: Int64, cache: Int64, peak: Int64?)? {
         struct Stats: Decodable {

@@ -40,13 +40,15 @@ public struct TestCertificates: Sendable {
             toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
         for ca in ["ca", "wrong/ca"] {
             try await run([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=containerbench-test-\(ca.replacingOccurrences(of: "/", with: "-"))",
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                "/CN=containerbench-test-\(ca.replacingOccurrences(of: "/", with: "-"))",
                 "-keyout", "\(ca)-key.pem", "-out", "\(ca).pem",
             ])
         }
         func issue(_ name: String, ca: String, ext: String) async throws {
             try await run([
-                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name.replacingOccurrences(of: "/", with: "-"))", "-keyout", "\(name)-key.pem", "-out",
+                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name.replacingOccurrences(of: "/", with: "-"))",
+                "-keyout", "\(name)-key.pem", "-out",
                 "\(name).csr",
             ])
             try await run([
