@@ -125,18 +125,23 @@ public final class EngineStatsMemoryRecording: MemoryRecording {
         struct Stats: Decodable {
             struct Memory: Decodable {
                 var usage: Int64?
-                var max_usage: Int64?
+                var maxUsage: Int64?
                 var stats: [String: Int64]?
+                enum CodingKeys: String, CodingKey {
+                    case usage, stats
+                    case maxUsage = "max_usage"
+                }
             }
-            var memory_stats: Memory?
+            var memoryStats: Memory?
+            enum CodingKeys: String, CodingKey { case memoryStats = "memory_stats" }
         }
-        guard let decoded = try? JSONDecoder().decode(Stats.self, from: line), let memory = decoded.memory_stats,
+        guard let decoded = try? JSONDecoder().decode(Stats.self, from: line), let memory = decoded.memoryStats,
             let usage = memory.usage, usage > 0
         else { return nil }
         let fields = memory.stats ?? [:]
         let inactive = fields["total_inactive_file"] ?? fields["inactive_file"] ?? 0
         let rss = fields["total_rss"] ?? fields["rss"] ?? fields["anon"] ?? 0
         let cache = fields["total_cache"] ?? fields["cache"] ?? fields["file"] ?? 0
-        return (usage, max(0, usage - inactive), rss, cache, memory.max_usage.flatMap { $0 > 0 ? $0 : nil })
+        return (usage, max(0, usage - inactive), rss, cache, memory.maxUsage.flatMap { $0 > 0 ? $0 : nil })
     }
 }
