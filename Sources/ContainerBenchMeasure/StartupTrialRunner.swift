@@ -69,7 +69,10 @@ public struct MeasuringInstruments: Sendable {
         MeasurementProvenance(
             clock: clock.provenance, probeOrigin: probes.origin,
             probeTarget: HTTPReadinessProbe.authority(host: probes.host, port: port), memorySource: sampler.source,
-            memoryIntervalSeconds: sampler.nominalInterval)
+            memoryIntervalSeconds: sampler.nominalInterval,
+            engineTimestamps: probes.origin == .acrossNetwork
+                ? "the engine host's wall clock: its offset from this host's enters running and healthy"
+                : "this host's wall clock")
     }
 }
 

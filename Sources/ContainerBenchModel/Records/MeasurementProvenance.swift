@@ -35,16 +35,20 @@ public struct MeasurementProvenance: Sendable, Codable, Equatable {
     public var memorySource: MemorySource
     /// The sampler's nominal interval, seconds (0.025 for the cgroup files, about 1 for the Engine API's stats).
     public var memoryIntervalSeconds: Double?
+    /// Whose wall clock stamped the engine's own times (`running` from StartedAt, `healthy` and exits from
+    /// events), mapped onto `clock`: this host's, or a remote engine host's, whose offset from ours enters them.
+    public var engineTimestamps: String?
 
     /// A provenance; see the properties.
     public init(
         clock: String, probeOrigin: ProbeOrigin, probeTarget: String, memorySource: MemorySource,
-        memoryIntervalSeconds: Double?
+        memoryIntervalSeconds: Double?, engineTimestamps: String? = nil
     ) {
         self.clock = clock
         self.probeOrigin = probeOrigin
         self.probeTarget = probeTarget
         self.memorySource = memorySource
         self.memoryIntervalSeconds = memoryIntervalSeconds
+        self.engineTimestamps = engineTimestamps
     }
 }
