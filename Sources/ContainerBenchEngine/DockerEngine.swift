@@ -150,7 +150,7 @@ public final class DockerEngine: ContainerEngine {
         }
         return EngineError(
             .notRunning,
-            "no container engine answers on \(place) (\(ping.curlMessage)); start dockerd (`make setup` does), or "
+            "no container engine answers on \(endpoint.socketPath ?? place) (\(ping.curlMessage)); start dockerd (`make setup` does), or "
                 + "point DOCKER_HOST or --engine at a running engine")
     }
 
