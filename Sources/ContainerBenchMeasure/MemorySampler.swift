@@ -30,4 +30,12 @@ public protocol MemoryRecording: Sendable {
     /// Stops recording and reads the kernel's peak counter (call before the container stops).
     /// - Returns: the summary (nil when not a single sample was read) and the timeline.
     func stop() async -> (summary: MemorySummary?, samples: [MemorySample])
+
+    /// Where this recording's figures come from, when it differs from its sampler's (a fallback); nil otherwise.
+    var source: MeasurementProvenance.MemorySource? { get }
+}
+
+extension MemoryRecording {
+    /// Its sampler's.
+    public var source: MeasurementProvenance.MemorySource? { nil }
 }

@@ -54,12 +54,12 @@ public struct MeasuringInstruments: Sendable {
 
     /// The real instruments for `engine`: for a local engine (a unix socket) the probe goes to 127.0.0.1 and
     /// memory comes from the cgroup files here; for a remote one the probe crosses the network to the engine's
-    /// host (its times include the network) and memory comes from the Engine API's stats (the cgroup files are on
-    /// the other host).
+    /// host (its times include the network) and memory comes from the cgroup files there, read by a helper
+    /// container (`EngineHostMemorySampler`; the Engine API's stats when the helper cannot run).
     public static func real(for engine: any ContainerEngine) -> MeasuringInstruments {
         guard !engine.endpoint.isLocal else { return MeasuringInstruments() }
         let sampler: any MemorySampler =
-            (engine as? DockerEngine).map { EngineStatsMemorySampler(engine: $0) } ?? CgroupMemorySampler()
+            (engine as? DockerEngine).map { EngineHostMemorySampler(engine: $0) } ?? CgroupMemorySampler()
         return MeasuringInstruments(
             probes: HTTPReadinessProbes(host: engine.endpoint.serviceHost, origin: .acrossNetwork), sampler: sampler)
     }
@@ -211,6 +211,10 @@ public struct StartupTrialRunner: Sendable {
         if let beforeRemove { await beforeRemove(id, origin) }
         if let recording {
             let (summary, samples) = await recording.stop()
+            if let source = recording.source {
+                record.provenance?.memorySource = source
+                if source == .engineStats { record.provenance?.memoryIntervalSeconds = 1.0 }
+            }
             record.memory = summary
             record.samples = samples
         }

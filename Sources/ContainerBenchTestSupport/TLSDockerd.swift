@@ -72,7 +72,12 @@ public final class TLSDockerd: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
-        for mountPoint in [Self.root + "-exec/netns/default", Self.root + "-data"] {
+        Self.unmountRoots()
+    }
+
+    /// dockerd leaves its private bind mount of the data root and the default netns mount behind.
+    private static func unmountRoots() {
+        for mountPoint in [root + "-exec/netns/default", root + "-data"] {
             let umount = Process()
             umount.executableURL = URL(fileURLWithPath: "/bin/umount")
             umount.arguments = [mountPoint]
@@ -82,9 +87,18 @@ public final class TLSDockerd: @unchecked Sendable {
         }
     }
 
-    /// A containerd left by a killed run of ours would make dockerd wait on it: end it only when its command line
-    /// names our exec root.
+    /// A dockerd or containerd left by a crashed run of ours would hold the roots: end each only when its command
+    /// line names our roots.
     private static func clearStaleContainerd() {
+        if let text = try? String(contentsOfFile: root + ".pid", encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+            String(decoding: commandLine, as: UTF8.self).contains(root + "-data")
+        {
+            kill(pid, SIGTERM)
+            for _ in 0..<600 where kill(pid, 0) == 0 { usleep(50_000) }
+            unmountRoots()
+        }
         let pidFile = root + "-exec/containerd/containerd.pid"
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))

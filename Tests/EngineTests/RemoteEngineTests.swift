@@ -13,10 +13,15 @@ struct RemoteEngineTests {
     func tlsEngine() async throws {
         let server = try await TLSDockerd.start(loading: RemoteEngines.baseImages)
         defer { server.stop() }
-        let rig = try await SessionRig.remote(.dockerTLS, engine: try DockerEngine(endpoint: server.endpoint))
-        let record = try await SessionConformance.interleavedTrialsLeaveNothingBehind(rig)
-        try checkRemote(record, endpointPrefix: "tcp://127.0.0.1:\(server.port)")
-        try await SessionConformance.stagesRunInOrder(rig)
+        let engine = try DockerEngine(endpoint: server.endpoint)
+        do {
+            let rig = try await SessionRig.remote(.dockerTLS, engine: engine)
+            let record = try await SessionConformance.interleavedTrialsLeaveNothingBehind(rig)
+            try checkRemote(record, endpointPrefix: "tcp://127.0.0.1:\(server.port)")
+            try await SessionConformance.stagesRunInOrder(rig)
+        }
+        // The memory helper went with its sampler.
+        #expect(try await engine.containers(withLabel: "io.containerbench.helper=memory-sampler").isEmpty)
     }
 
     @Test("the same bodies through ssh … docker system dial-stdio (ssh://root@127.0.0.1)")
@@ -55,7 +60,7 @@ struct RemoteEngineTests {
     }
 
     /// What a remote engine's trials and fingerprint must say: the probe crossed the network, memory came from the
-    /// Engine API's stats, and the fingerprint names the engine's host.
+    /// engine host's cgroup files through the helper container, and the fingerprint names the engine's host.
     private func checkRemote(_ record: RunRecord, endpointPrefix: String) throws {
         let host = try #require(record.environment.engineHost)
         #expect(host.endpoint.hasPrefix(endpointPrefix), "\(host.endpoint)")
@@ -64,9 +69,12 @@ struct RemoteEngineTests {
         for trial in record.trials {
             let provenance = try #require(trial.provenance)
             #expect(provenance.probeOrigin == .acrossNetwork)
-            #expect(provenance.memorySource == .engineStats)
-            #expect(provenance.memoryIntervalSeconds == 1.0)
-            #expect((trial.memory?.peakBytes ?? 0) > 1_000_000, "\(String(describing: trial.memory))")
+            #expect(provenance.memorySource == .helperContainer)
+            #expect(provenance.memoryIntervalSeconds == 0.025)
+            let memory = try #require(trial.memory)
+            #expect(memory.peakBytes > 5_000_000 && memory.peakBytes < 500_000_000, "\(memory)")
+            // A 0.5 s window after ready at 40 Hz, less the helper's start: a handful of samples at least.
+            #expect(memory.sampleCount >= 3, "\(memory)")
         }
     }
 }

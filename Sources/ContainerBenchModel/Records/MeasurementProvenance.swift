@@ -18,6 +18,9 @@ public struct MeasurementProvenance: Sendable, Codable, Equatable {
     public enum MemorySource: String, Sendable, Codable {
         /// The container's cgroup files on the engine's host, read by the harness there (40 Hz, the kernel's peak).
         case cgroupFiles = "cgroup-files"
+        /// The container's cgroup files on a remote engine's host, read there by a helper container of the harness
+        /// (`EngineHostMemorySampler`): 40 Hz and the kernel's peak, times stamped when the lines arrive here.
+        case helperContainer = "helper-container"
         /// The Engine API's stats stream (`GET /containers/{id}/stats`): about one sample a second, and the peak is
         /// the kernel's only where the engine reports it (Docker on cgroup v1), else the largest sample.
         case engineStats = "engine-stats"
