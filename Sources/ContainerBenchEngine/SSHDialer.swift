@@ -155,14 +155,10 @@ package final class SSHDialer: Sendable {
         upstream.name = "containerbench-ssh-up"
         upstream.start()
         let relayed = copy(from: fromSSH, to: client)
-        shutdown(client, Int32(SHUT_WR))
+        // ssh's output ended: it is exiting. Record why before the client sees the end, so that the error the
+        // client then reports can name ssh's reason.
         let stderrText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        // ssh is gone: nothing reads what the client still sends, so stop waiting for it.
-        shutdown(client, Int32(SHUT_RD))
-        upstreamDone.wait()
-        close(toSSH)
-        close(fromSSH)
         state.withLock { state in
             state.children[pid] = nil
             if process.terminationStatus != 0 && !state.stopped {
@@ -172,6 +168,12 @@ package final class SSHDialer: Sendable {
                     + (lines.isEmpty ? "" : ": \(lines)") + (relayed == 0 ? "" : " (after \(relayed) bytes)")
             }
         }
+        shutdown(client, Int32(SHUT_WR))
+        // ssh is gone: nothing reads what the client still sends, so stop waiting for it.
+        shutdown(client, Int32(SHUT_RD))
+        upstreamDone.wait()
+        close(toSSH)
+        close(fromSSH)
     }
 
     /// Copies until end of file or an error; returns the bytes copied. Writes never raise SIGPIPE.

@@ -232,6 +232,15 @@ final class EngineHostMemoryRecording: MemoryRecording {
         let (state, finished) = (self.state, self.finished)
         if let fellBack = state.withLock({ $0.fellBack }) { return await fellBack.stop() }
         await runOnBackgroundThread {
+            // The container still runs: a trial whose window ended before the helper's first line (the helper being
+            // made, ssh connecting) waits for one, up to 3 s, so that it has the kernel's peak at least.
+            let deadline = MonotonicClock.now() + 3
+            while state.withLock({ $0.samples.isEmpty && $0.fellBack == nil }) && MonotonicClock.now() < deadline {
+                if finished.wait(timeout: .now() + 0.01) == .success {
+                    finished.signal()
+                    break
+                }
+            }
             // The last line printed holds a peak read at most one interval ago; stop reading.
             state.withLock { $0.stopped = true }
             _ = finished.wait(timeout: .now() + 3)

@@ -94,6 +94,12 @@ public struct SessionRig: Sendable {
             rig.builder = try await MeasuringSession.openBuilder(for: engine, logger: Logger(label: "rig")).0
         }
         rig.instruments = .real(for: engine)
+        // Every engine here shares the host's network: a port of its own keeps other fixtures on 8080 (other
+        // tests, other sessions on the shared engine) out of these trials.
+        if let port = HTTPReadinessProbe.freePort() {
+            rig.suite.services[0].port = port
+            rig.suite.services[0].environment["FIXTURE_PORT"] = String(port)
+        }
         return rig
     }
 

