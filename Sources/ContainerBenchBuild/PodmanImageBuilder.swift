@@ -23,6 +23,7 @@ public struct PodmanImageBuilder: ImageBuilder {
     /// Buildah's `--mount=type=cache` directory on the service's host (`$TMPDIR/buildah-cache`, by default
     /// /var/tmp/buildah-cache), emptied before cold builds; nil leaves cache mounts in place.
     public var cacheMountDirectory: String?
+    /// The engine (for base-image lookups); its images are the service's.
     public var engine: any ContainerEngine
     public var logger: Logger
 

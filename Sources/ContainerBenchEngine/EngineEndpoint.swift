@@ -14,6 +14,7 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
         case ssh(SSHDestination)
     }
 
+    /// Unix socket, TCP (with or without TLS) or SSH.
     public var transport: Transport
 
     /// An endpoint of `transport`.

@@ -31,7 +31,9 @@ public struct EngineVersion: Sendable, Codable, Equatable {
 
     /// One named part of the engine.
     public struct Component: Sendable, Codable, Equatable {
+        /// "Engine", "Podman Engine", "containerd", ...
         public var name: String
+        /// The component's own version.
         public var version: String
 
         /// A component; see the properties.

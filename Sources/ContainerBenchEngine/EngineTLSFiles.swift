@@ -3,8 +3,11 @@ import Foundation
 /// The files of a verified TLS connection to an engine: the CA that signed the engine's certificate, and the
 /// client's certificate and key that the engine (`dockerd --tlsverify`) accepts.
 public struct EngineTLSFiles: Sendable, Equatable {
+    /// The CA certificate that signed the engine's certificate (PEM).
     public var caFile: String
+    /// The client's certificate, signed by a CA the engine trusts (PEM).
     public var certFile: String
+    /// The client certificate's private key (PEM); read by libcurl and the docker CLI, never by containerbench.
     public var keyFile: String
 
     /// Files named one by one (`--tls-ca/--tls-cert/--tls-key`).

@@ -2,7 +2,9 @@ import Foundation
 
 /// A host reached over SSH, where `docker system dial-stdio` connects to the engine.
 public struct SSHDestination: Sendable, Equatable {
+    /// The remote user (`-l`); nil for ssh's own default (the config's, or the local user).
     public var user: String?
+    /// The host name or address (never starting with "-").
     public var host: String
     /// Nil for ssh's own default (22, or the config's).
     public var port: Int?

@@ -19,6 +19,7 @@ public final class EngineHostMemorySampler: MemorySampler {
         let id = Mutex<(id: String?, failed: String?)>((nil, nil))
     }
 
+    /// The remote engine whose host's cgroup files are read.
     public let engine: DockerEngine
     /// Seconds between samples (25 ms = 40 Hz).
     public let interval: Double
@@ -44,8 +45,8 @@ public final class EngineHostMemorySampler: MemorySampler {
     public var nominalInterval: Double? { interval }
 
     public func start(containerID: String, origin: Double) -> (any MemoryRecording)? {
-        if let failure = helper.id.withLock({ $0.failed }) {
-            _ = failure
+        // Once the helper could not be made, every trial goes straight to the stats.
+        if helper.id.withLock({ $0.failed }) != nil {
             return fallback.start(containerID: containerID, origin: origin)
         }
         return EngineHostMemoryRecording(

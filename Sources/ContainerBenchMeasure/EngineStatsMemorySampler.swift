@@ -11,6 +11,7 @@ import Synchronization
 /// last one-shot read at `stop()` makes sure even a short window has one. Every trial records this as its
 /// `memorySource` (`engine-stats`) with the interval.
 public struct EngineStatsMemorySampler: MemorySampler {
+    /// The engine whose stats are read.
     public let engine: DockerEngine
 
     /// A sampler of `engine`'s stats.
