@@ -14,6 +14,11 @@ struct RemoteEngineTests {
         let server = try await TLSDockerd.start(loading: RemoteEngines.baseImages)
         defer { server.stop() }
         let engine = try DockerEngine(endpoint: server.endpoint)
+        let checks = await Doctor.run(
+            endpoint: server.endpoint, suitePath: "benchmarks/suite.yaml", historyPath: "/tmp/x")
+        #expect(checks.first { $0.name == "engine address" }?.detail.contains("TCP with verified TLS") == true)
+        #expect(checks.first { $0.name == "engine" }?.detail.hasPrefix("Docker 20.") == true, "\(checks)")
+        #expect(checks.first { $0.name == "cgroup" }?.detail.contains("helper container") == true)
         do {
             let rig = try await SessionRig.remote(.dockerTLS, engine: engine)
             let record = try await SessionConformance.interleavedTrialsLeaveNothingBehind(rig)
@@ -42,6 +47,16 @@ struct RemoteEngineTests {
         defer { service.stop() }
         let engine = try DockerEngine(endpoint: service.endpoint)
         #expect(try await engine.version().kind == .podman)
+        // doctor says which engine answered and what it lacks.
+        let checks = await Doctor.run(
+            endpoint: service.endpoint, suitePath: "benchmarks/suite.yaml", historyPath: "/tmp/x")
+        let engineCheck = try #require(checks.first { $0.name == "engine" })
+        #expect(engineCheck.ok && engineCheck.detail.hasPrefix("Podman 4."), "\(engineCheck.detail)")
+        #expect(checks.contains { $0.name == "builder" && $0.ok && $0.detail.contains("podman build") })
+        #expect(checks.contains { $0.name == "podman: builds" && !$0.ok && !$0.required })
+        if !FileManager.default.fileExists(atPath: "/run/systemd/private") {
+            #expect(checks.contains { $0.name == "podman: HEALTHCHECK" && !$0.required })
+        }
         let builder = try await PodmanImageBuilder.discover(
             engine: engine, cacheMountDirectory: service.cacheMountDirectory, logger: .init(label: "podman"))
         let rig = try await SessionRig.remote(.podman, engine: engine, builder: builder)
