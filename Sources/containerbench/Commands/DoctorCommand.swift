@@ -6,7 +6,8 @@ import Foundation
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the engine, BuildKit client, cgroups, gnuplot, history and base images.",
+        abstract:
+            "Check the engine (Docker or Podman, local or remote), builder, cgroups, gnuplot, history and base images.",
         discussion: "Exits 0 when every required part is present, 4 when one is missing.")
 
     @OptionGroup var global: GlobalOptions
