@@ -6,8 +6,10 @@ BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
 APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
 # Only the tests need a browser (the HTML report is opened in headless Chromium), Debian's prometheus_client
-# (a second parser for the OpenMetrics export; CI fails without it) and python3-venv (for TEST_PYTHON below).
-TEST_PACKAGES := chromium python3-prometheus-client python3-venv
+# (a second parser for the OpenMetrics export; CI fails without it), python3-venv (for TEST_PYTHON below), and the
+# remote-engine servers: Podman (its Docker-compatible service) and openssh-server (an sshd of the tests' own on
+# 127.0.0.1; the system's is not started).
+TEST_PACKAGES := chromium python3-prometheus-client python3-venv podman openssh-server
 # The SBOM test validates with cyclonedx-python-lib (not in Debian): a virtualenv from PyPI, made once.
 TEST_PYTHON := .build/test-python
 CYCLONEDX_LIB := cyclonedx-python-lib[json-validation]==11.12.0

@@ -61,7 +61,7 @@ public struct BaseImageBootstrapper: Sendable {
             }
             if pull {
                 let result = try await ProcessRunner.run(
-                    client.executable, ["pull", original], environment: engine.endpoint.clientEnvironment)
+                    client.executable, ["pull", original], environment: engine.clientEnvironment)
                 if result.succeeded {
                     outcomes.append(
                         Outcome(
@@ -261,7 +261,8 @@ public struct BaseImageBootstrapper: Sendable {
         for change in changes { arguments += ["--change", change] }
         arguments += [tarball.path, name]
         let result = try await ProcessRunner.run(
-            client.executable, arguments, environment: engine.endpoint.clientEnvironment, combineOutput: true)
+            client.executable, arguments, environment: engine.clientEnvironment,
+            combineOutput: true)
         guard result.succeeded else { throw BuildError("docker import of \(name) failed:\n\(result.tail(10))") }
     }
 }

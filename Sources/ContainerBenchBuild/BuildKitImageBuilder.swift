@@ -80,7 +80,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
             // Empty the installer caches (cache mounts) so that "cold" means nothing downloaded before.
             _ = try? await ProcessRunner.run(
                 client.executable, ["builder", "prune", "--force", "--filter", "type=exec.cachemount"],
-                environment: engine.endpoint.clientEnvironment)
+                environment: engine.clientEnvironment)
         }
         let iidFile = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name).iid")
@@ -100,7 +100,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
         }
         arguments.append(context.path)
         var environment = client.buildCommand.environment
-        environment.merge(engine.endpoint.clientEnvironment) { _, endpoint in endpoint }
+        environment.merge(engine.clientEnvironment) { _, endpoint in endpoint }
         logger.debug("build", metadata: ["arguments": .string(arguments.joined(separator: " "))])
         let start = MonotonicClock.now()
         let result = try await ProcessRunner.run(

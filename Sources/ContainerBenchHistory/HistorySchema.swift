@@ -13,6 +13,7 @@ enum HistorySchema {
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: createVersion2)
         migrator.registerMigration("v3", migrate: createVersion3)
+        migrator.registerMigration("v4", migrate: createVersion4)
         return migrator
     }
 
@@ -235,6 +236,17 @@ enum HistorySchema {
                 ALTER TABLE trials ADD COLUMN failure_kind TEXT;
                 ALTER TABLE trials ADD COLUMN failure_detail TEXT;
                 ALTER TABLE environments ADD COLUMN base_image_uses TEXT NOT NULL DEFAULT '[]';
+                """
+        )
+    }
+
+    /// v4: where and how each trial was measured (`MeasurementProvenance`, JSON: clock, probe origin, memory
+    /// source), and the engine's host as the engine reports it (`EngineHostFacts`, JSON). Both null in older runs.
+    private static func createVersion4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE trials ADD COLUMN provenance TEXT;
+                ALTER TABLE environments ADD COLUMN engine_host TEXT;
                 """
         )
     }

@@ -51,6 +51,7 @@ extension SQLiteHistoryStore {
         let baseImages: String = try row.decode(forColumn: "base_images")
         let lockHashes: String = try row.decode(forColumn: "lock_hashes")
         let baseImageUses: String = try row.decode(forColumn: "base_image_uses")
+        let engineHost: String? = try row.decode(forColumn: "engine_host")
         return EnvironmentFingerprint(
             kernel: try row.decode(forColumn: "kernel"), cpuModel: try row.decode(forColumn: "cpu_model"),
             cpuCores: try row.decode(forColumn: "cpu_cores"), memoryBytes: try row.decode(forColumn: "memory_bytes"),
@@ -64,7 +65,8 @@ extension SQLiteHistoryStore {
             baseImageUses: try decoder.decode([BaseImageUse].self, from: Data(baseImageUses.utf8)),
             lockHashes: try decoder.decode([String: String].self, from: Data(lockHashes.utf8)),
             gitCommit: try row.decode(forColumn: "git_commit"), gitDirty: try row.decode(forColumn: "git_dirty"),
-            limits: try row.decode(forColumn: "limits"), indexMode: try row.decode(forColumn: "index_mode")
+            limits: try row.decode(forColumn: "limits"), indexMode: try row.decode(forColumn: "index_mode"),
+            engineHost: try engineHost.map { try decoder.decode(EngineHostFacts.self, from: Data($0.utf8)) }
         )
     }
 
@@ -174,8 +176,15 @@ extension SQLiteHistoryStore {
                 index: try row.decode(forColumn: "trial_index"), succeeded: try row.decode(forColumn: "succeeded"),
                 failure: try failure(of: row), phases: phases, memory: memory,
                 samples: samples[try row.decode(Int64.self, forColumn: "id")] ?? [], load: load,
-                coldCache: try row.decode(forColumn: "cold_cache"))
+                coldCache: try row.decode(forColumn: "cold_cache"),
+                provenance: try provenance(of: row))
         }
+    }
+
+    /// A trial's provenance (schema v4 on); nil in older runs.
+    static func provenance(of row: Row) throws -> MeasurementProvenance? {
+        guard let text: String = try row.decode(forColumn: "provenance") else { return nil }
+        return try jsonDecoder().decode(MeasurementProvenance.self, from: Data(text.utf8))
     }
 
     /// A trial's failure: the stored case (schema v3 on), or the text of an older file as an `unknown` case.

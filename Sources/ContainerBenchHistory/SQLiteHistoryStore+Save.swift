@@ -69,19 +69,20 @@ extension SQLiteHistoryStore {
         let baseImages = String(decoding: try encoder.encode(environment.baseImages), as: UTF8.self)
         let baseImageUses = String(decoding: try encoder.encode(environment.baseImageUses), as: UTF8.self)
         let lockHashes = String(decoding: try encoder.encode(environment.lockHashes), as: UTF8.self)
+        let engineHost = try environment.engineHost.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try db.execute(
             sql: """
                 INSERT INTO environments (run_id, kernel, cpu_model, cpu_cores, memory_bytes, engine_version,
                     api_version, storage_driver, cgroup_version, build_client, harness_version, base_images,
-                    lock_hashes, git_commit, git_dirty, limits, index_mode, base_image_uses)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    lock_hashes, git_commit, git_dirty, limits, index_mode, base_image_uses, engine_host)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 runID, environment.kernel, environment.cpuModel, environment.cpuCores, environment.memoryBytes,
                 environment.engineVersion, environment.apiVersion, environment.storageDriver,
                 environment.cgroupVersion, environment.buildClient, environment.harnessVersion, baseImages,
                 lockHashes, environment.gitCommit, environment.gitDirty, environment.limits, environment.indexMode,
-                baseImageUses,
+                baseImageUses, engineHost,
             ]
         )
     }
@@ -133,13 +134,14 @@ extension SQLiteHistoryStore {
         let memory = trial.memory
         let load = trial.load
         let failureDetail = try trial.failure.map { String(decoding: try jsonEncoder().encode($0), as: UTF8.self) }
+        let provenance = try trial.provenance.map { String(decoding: try jsonEncoder().encode($0), as: UTF8.self) }
         let values: [(any DatabaseValueConvertible)?] = [
             runID, isFloor, position, trial.service, trial.driver, trial.index, trial.succeeded,
             trial.failure?.description, trial.failure?.kind.rawValue, failureDetail,
             trial.coldCache, phases.created, phases.started, phases.running, phases.firstTCP, phases.ready,
             phases.healthy, memory?.peakBytes, memory?.workingSetPeakBytes, memory?.rssPeakBytes,
             memory?.sampleCount, memory?.meanIntervalSeconds, load?.requests, load?.failures, load?.concurrency,
-            load?.seconds, load?.latencyP50, load?.latencyP95, load?.latencyMax, load?.memoryPeakBytes,
+            load?.seconds, load?.latencyP50, load?.latencyP95, load?.latencyMax, load?.memoryPeakBytes, provenance,
         ]
         try db.execute(
             sql: """
@@ -147,7 +149,7 @@ extension SQLiteHistoryStore {
                     failure_kind, failure_detail, cold_cache, created_s, started_s, running_s, first_tcp_s, ready_s, healthy_s,
                     memory_peak_bytes, memory_working_set_peak_bytes, memory_rss_peak_bytes, memory_sample_count,
                     memory_mean_interval_s, load_requests, load_failures, load_concurrency, load_seconds,
-                    load_latency_p50_s, load_latency_p95_s, load_latency_max_s, load_memory_peak_bytes)
+                    load_latency_p50_s, load_latency_p95_s, load_latency_max_s, load_memory_peak_bytes, provenance)
                 VALUES (\(placeholders(values.count)))
                 """,
             arguments: StatementArguments(values)

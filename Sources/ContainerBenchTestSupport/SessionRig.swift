@@ -10,6 +10,12 @@ public struct SessionRig: Sendable {
     public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
         case inMemory = "in-memory"
         case docker
+        /// A dockerd of the tests' own on tcp://127.0.0.1:PORT with --tlsverify (`TLSDockerd`).
+        case dockerTLS = "docker-tls"
+        /// The shared dockerd through sshd on 127.0.0.1 (`LoopbackSSHServer`, ssh … docker system dial-stdio).
+        case dockerSSH = "docker-ssh"
+        /// `podman system service` on a socket of the tests' own (`PodmanService`), built with podman build.
+        case podman
         public var description: String { rawValue }
     }
 
@@ -75,8 +81,11 @@ public struct SessionRig: Sendable {
     /// built with a BuildKit client.
     /// - Throws: `EngineUnavailable` when no engine answers (engine tests fail, never skip).
     public static func docker() async throws -> SessionRig {
-        let engine = try await EngineRequirement.engine()
-        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+        try await docker(engine: try await EngineRequirement.engine())
+    }
+
+    private static func docker(engine: DockerEngine) async throws -> SessionRig {
+        let client = try await BuildKitClient.discover(engine: engine)
         var suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         suite.services = suite.services.filter { $0.name == "fixture" }
         suite.services[0].memoryWindow = 0.5
@@ -88,11 +97,39 @@ public struct SessionRig: Sendable {
             instruments: MeasuringInstruments(), suite: suite)
     }
 
-    /// The rig of `kind`.
+    /// A rig on an engine the test started (TLS dockerd, the shared dockerd through ssh, Podman): the same
+    /// fixture service, built with the builder `MeasuringSession` would pick for that engine (or `builder`), and
+    /// measured with the real instruments for it (`MeasuringInstruments.real(for:)`: across the network and from
+    /// the Engine API's stats for tcp:// and ssh://).
+    /// - Throws: when the engine does not answer or no builder can build for it.
+    public static func remote(
+        _ kind: Kind, engine: DockerEngine, builder: (any ImageBuilder)? = nil
+    ) async throws -> SessionRig {
+        try await engine.connect()
+        var rig = try await docker(engine: engine)
+        rig.kind = kind
+        if let builder {
+            rig.builder = builder
+        } else {
+            rig.builder = try await MeasuringSession.openBuilder(for: engine, logger: Logger(label: "rig")).0
+        }
+        rig.instruments = .real(for: engine)
+        // Every engine here shares the host's network: a port of its own keeps other fixtures on 8080 (other
+        // tests, other sessions on the shared engine) out of these trials.
+        if let port = HTTPReadinessProbe.freePort() {
+            rig.suite.services[0].port = port
+            rig.suite.services[0].environment["FIXTURE_PORT"] = String(port)
+        }
+        return rig
+    }
+
+    /// The rig of `kind` (in-memory or the shared dockerd; the others need their server started: see `remote`).
     public static func make(_ kind: Kind) async throws -> SessionRig {
         switch kind {
         case .inMemory: return inMemory()
         case .docker: return try await docker()
+        case .dockerTLS, .dockerSSH, .podman:
+            throw EngineUnavailable(message: "the \(kind) rig needs its server: start it and use SessionRig.remote")
         }
     }
 

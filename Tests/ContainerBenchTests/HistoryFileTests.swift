@@ -13,7 +13,7 @@ struct HistoryFileTests {
         let path = directory.appendingPathComponent("results/nested/history.sqlite").path
         let store = try SQLiteHistoryStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
     }
 
     @Test("a schema v1 file migrates in place and its runs, evaluation and baseline load")
@@ -29,7 +29,7 @@ struct HistoryFileTests {
         #expect(try old.appliedSchemaVersions() == ["v1"])
 
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
         #expect(try store.run(id: HistoryFixtures.v1RunID) == HistoryFixtures.v1Run)
         let evaluation = try #require(try store.evaluation(runID: HistoryFixtures.v1RunID))
         #expect(evaluation.budgets == HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID).budgets)

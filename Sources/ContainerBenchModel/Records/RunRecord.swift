@@ -190,11 +190,13 @@ public struct TrialRecord: Sendable, Codable, Equatable {
     public var load: LoadResult?
     /// Whether the page cache was dropped before the trial.
     public var coldCache: Bool
+    /// Which clock, where the probe ran and where memory came from; nil in runs recorded before it was kept.
+    public var provenance: MeasurementProvenance?
 
     public init(
         service: String, driver: String, index: Int, succeeded: Bool, failure: TrialFailure? = nil,
         phases: StartupPhases = StartupPhases(), memory: MemorySummary? = nil, samples: [MemorySample] = [],
-        load: LoadResult? = nil, coldCache: Bool = false
+        load: LoadResult? = nil, coldCache: Bool = false, provenance: MeasurementProvenance? = nil
     ) {
         self.service = service
         self.driver = driver
@@ -206,6 +208,7 @@ public struct TrialRecord: Sendable, Codable, Equatable {
         self.samples = samples
         self.load = load
         self.coldCache = coldCache
+        self.provenance = provenance
     }
 }
 
@@ -332,6 +335,9 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
     public var limits: String
     /// "pypi" or "local" (a local package index on 127.0.0.1).
     public var indexMode: String
+    /// The engine's host as the engine reports it, and how it was reached; nil in runs recorded before it was
+    /// kept. `kernel`, `cpuCores` and `memoryBytes` above are the engine host's too.
+    public var engineHost: EngineHostFacts?
 
     public init(
         kernel: String = "", cpuModel: String = "", cpuCores: Int = 0, memoryBytes: Int64 = 0,
@@ -339,7 +345,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         buildClient: String = "", harnessVersion: String = ContainerBenchVersion.current,
         baseImages: [String: String] = [:], baseImageUses: [BaseImageUse] = [], lockHashes: [String: String] = [:],
         gitCommit: String? = nil,
-        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi"
+        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi", engineHost: EngineHostFacts? = nil
     ) {
         self.kernel = kernel
         self.cpuModel = cpuModel
@@ -358,6 +364,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         self.gitDirty = gitDirty
         self.limits = limits
         self.indexMode = indexMode
+        self.engineHost = engineHost
     }
 
     /// A short hash of what must match for two runs to be compared like with like (machine, engine, base, limits).

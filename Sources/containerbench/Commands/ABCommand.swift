@@ -25,6 +25,7 @@ struct ABCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var baseImages: BaseImageOptions
     @OptionGroup(title: "What both variants share") var service: ServiceOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(name: .customLong("dockerfile"), help: "A Dockerfile: twice (A then B), or once with two --ref.")
     var dockerfiles: [String] = []
@@ -108,8 +109,10 @@ struct ABCommand: AsyncParsableCommand {
         }
         let printer = ProgressPrinter(quiet: global.quiet || json, terminal: CLI.stdoutIsTerminal)
         let outcome: ABRunner.Result
+        let endpoint = try engineOptions.endpoint()
         do {
-            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let opened = try await MeasuringSession.open(
+                endpoint: endpoint, historyPath: global.history, logger: logger)
             let runner = ABRunner(session: opened.runSession(logger: logger, progress: { printer($0) }))
             let control = RunControl()
             let trap = SignalTrap { signal in

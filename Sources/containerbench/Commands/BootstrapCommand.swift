@@ -20,6 +20,7 @@ struct BootstrapCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite whose Dockerfiles' base images to make (default benchmarks/suite.yaml).")
     var suite: String?
@@ -64,7 +65,7 @@ struct BootstrapCommand: AsyncParsableCommand {
         } catch {
             throw CLI.fail("\(error)", .usageError)
         }
-        let engine = try await CLI.connectEngine()
+        let engine = try await CLI.connectEngine(engineOptions)
         var missing: [String] = []
         for reference in Set(references).sorted() where !(await engine.hasImage(reference)) {
             missing.append(reference)
@@ -80,7 +81,7 @@ struct BootstrapCommand: AsyncParsableCommand {
                 .usageError)
         }
         do {
-            let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+            let client = try await BuildKitClient.discover(engine: engine)
             let bootstrapper = BaseImageBootstrapper(engine: engine, client: client, logger: logger, pull: pull)
             let wanted = Array(Set(references + Array(map.images.keys)))
             for outcome in try await bootstrapper.run(map: completed, references: wanted) where !global.quiet {

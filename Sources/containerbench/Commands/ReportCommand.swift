@@ -19,6 +19,7 @@ struct ReportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(name: .customLong("run"), help: "The run: an id or 'latest'.")
     var runID: String = "latest"
@@ -112,7 +113,7 @@ struct ReportCommand: AsyncParsableCommand {
             CLI.error(
                 "note: run \(record.id) stored no inventory of \(image.service)/\(image.driver); reading image "
                     + "\(image.imageID.prefix(19)) again through the engine")
-            let engine = try await CLI.connectEngine()
+            let engine = try await CLI.connectEngine(engineOptions)
             guard await engine.hasImage(image.imageID) else {
                 throw CLI.fail(
                     "image \(image.imageID) of \(image.service)/\(image.driver) no longer exists, and run \(record.id) "

@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite file (default benchmarks/suite.yaml; not read with --dockerfile or --compose).")
     var suite: String?
@@ -195,8 +196,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let printer = ProgressPrinter(quiet: global.quiet, terminal: CLI.stdoutIsTerminal)
         let result: RunResult
+        let endpoint = try engineOptions.endpoint()
         do {
-            let opened = try await MeasuringSession.open(historyPath: global.history, logger: logger)
+            let opened = try await MeasuringSession.open(
+                endpoint: endpoint, historyPath: global.history, logger: logger)
             let session = opened.runSession(logger: logger, progress: { printer($0) })
             let control = RunControl()
             let trap = SignalTrap { signal in
