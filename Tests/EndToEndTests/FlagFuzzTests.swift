@@ -76,12 +76,11 @@ struct FlagFuzzTests {
                     if first.first?.isLowercase == true, first != "help" { queue.append(path + [first]) }
                 case "ARGUMENTS:":
                     if first.hasPrefix("<") { command.arguments.append(first) }
-                case _ where section.hasSuffix("OPTIONS:") || section.hasSuffix("options:") || section.hasSuffix(":"):
-                    let spelled = words.first { $0.hasPrefix("--") } ?? ""
-                    guard !spelled.isEmpty else { continue }
-                    let takesValue =
-                        words.count > words.firstIndex(of: spelled)! + 1
-                        && words[words.firstIndex(of: spelled)! + 1].hasPrefix("<")
+                case _ where !section.isEmpty:
+                    // An option group's title is its section ("OPTIONS:", "WHAT BOTH VARIANTS SHARE:").
+                    guard let at = words.firstIndex(where: { $0.hasPrefix("--") }) else { continue }
+                    let spelled = words[at]
+                    let takesValue = at + 1 < words.count && words[at + 1].hasPrefix("<")
                     for name in spelled.split(separator: "/").map(String.init) where name.hasPrefix("--") {
                         if takesValue { command.options.append(name) } else { command.flags.append(name) }
                     }
