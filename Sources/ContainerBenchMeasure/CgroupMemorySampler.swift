@@ -104,16 +104,7 @@ public final class CgroupMemoryRecording: MemoryRecording {
         let finished = self.finished
         await runOnBackgroundThread { _ = finished.wait(timeout: .now() + 2) }
         let samples = box.mutex.withLock { $0.samples }
-        guard !samples.isEmpty else { return (nil, samples) }
-        let sampledPeak = samples.map(\.usageBytes).max() ?? 0
-        let span = (samples.last?.t ?? 0) - (samples.first?.t ?? 0)
-        let summary = MemorySummary(
-            peakBytes: max(peak ?? sampledPeak, sampledPeak),
-            workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
-            rssPeakBytes: samples.map(\.rssBytes).max() ?? 0,
-            sampleCount: samples.count,
-            meanIntervalSeconds: samples.count > 1 ? span / Double(samples.count - 1) : 0)
-        return (summary, samples)
+        return (MemorySummary(samples: samples, kernelPeak: peak), samples)
     }
 
     /// The samples taken so far.

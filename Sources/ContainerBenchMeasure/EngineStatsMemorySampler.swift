@@ -94,17 +94,7 @@ public final class EngineStatsMemoryRecording: MemoryRecording {
             _ = finished.wait(timeout: .now() + 3)
         }
         let (samples, peak) = state.withLock { ($0.samples, $0.peak) }
-        guard !samples.isEmpty else { return (nil, samples) }
-        let sampledPeak = samples.map(\.usageBytes).max() ?? 0
-        let span = (samples.last?.t ?? 0) - (samples.first?.t ?? 0)
-        return (
-            MemorySummary(
-                peakBytes: max(peak ?? sampledPeak, sampledPeak),
-                workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
-                rssPeakBytes: samples.map(\.rssBytes).max() ?? 0, sampleCount: samples.count,
-                meanIntervalSeconds: samples.count > 1 ? span / Double(samples.count - 1) : 0),
-            samples
-        )
+        return (MemorySummary(samples: samples, kernelPeak: peak), samples)
     }
 
     private static func record(_ line: Data, origin: Double, into state: Box) {

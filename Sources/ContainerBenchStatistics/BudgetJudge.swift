@@ -130,7 +130,7 @@ public struct BudgetJudge: Sendable, Equatable {
             decision.trialsNeeded = n
             decision.explanation =
                 "\(described): incompatible with P(exceed) < \(Self.percent(allowed)) (binomial p ="
-                + " \(format(failP)))"
+                + " \(Self.plain(failP)))"
         } else if n >= minimumFree && freeConfidence > level {
             decision.outcome = .pass
             decision.method = .distributionFree

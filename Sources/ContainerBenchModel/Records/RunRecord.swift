@@ -262,6 +262,18 @@ public struct MemorySummary: Sendable, Codable, Equatable {
         self.sampleCount = sampleCount
         self.meanIntervalSeconds = meanIntervalSeconds
     }
+
+    /// The summary of a trial's `samples`, with the kernel's peak counter `kernelPeak` where it was read (the
+    /// peak is never below the largest sampled usage); nil without a sample.
+    public init?(samples: [MemorySample], kernelPeak: Int64?) {
+        guard let first = samples.first, let last = samples.last else { return nil }
+        let sampledPeak = samples.map(\.usageBytes).max() ?? 0
+        self.init(
+            peakBytes: max(kernelPeak ?? sampledPeak, sampledPeak),
+            workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
+            rssPeakBytes: samples.map(\.rssBytes).max() ?? 0, sampleCount: samples.count,
+            meanIntervalSeconds: samples.count > 1 ? (last.t - first.t) / Double(samples.count - 1) : 0)
+    }
 }
 
 /// One reading of a container's cgroup memory files.
