@@ -25,6 +25,8 @@ struct FlagFuzzTests {
         var flags: [String] = []
         /// Positional arguments (`<run-a>`).
         var arguments: [String] = []
+        /// The help text the flags were read from.
+        var help = ""
         var description: String { path.joined(separator: " ") }
     }
 
@@ -61,7 +63,7 @@ struct FlagFuzzTests {
         while let path = queue.first {
             queue.removeFirst()
             let help = try await Binary.run(path + ["--help"])
-            var command = Command(path: path)
+            var command = Command(path: path, help: help.output)
             var section = ""
             for line in help.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
                 if line.hasSuffix(":") && !line.hasPrefix(" ") {
@@ -124,6 +126,10 @@ struct FlagFuzzTests {
             #expect(names.contains(expected), "help lists no '\(expected)': \(names.sorted())")
         }
         #expect(commands.first { $0.path == ["run"] }.map { $0.options.contains("--trials") } == true)
+        // Help is prose: a stray line-continuation backslash (an escaping slip in a discussion) shows as " \".
+        for command in commands {
+            #expect(!command.help.contains(" \\"), "\(command) --help shows a backslash:\n\(command.help)")
+        }
 
         var generator = SeededGenerator(label: "flag-fuzz")
         var failures: [String] = []

@@ -8,13 +8,13 @@ struct JudgeCommand: AsyncParsableCommand {
         commandName: "judge",
         abstract: "Judge a stored run again against today's budgets and a baseline, without measuring.",
         discussion: """
-            For a release sign-off after a budget changed, or to see a run against another baseline. The budgets \\
-            come from --targets (default baselines/targets.yaml when it exists here, else the built-in ones); the \\
-            baseline (--baseline, default last) is made of the comparable runs before the judged one. Nothing is \\
-            measured, so a suspected regression cannot be confirmed in one sitting: it is judged by Holm at 1% over \\
-            the run's cells, and says so. The history keeps the run's own evaluation; the new judgement's reports \\
-            (md, json, junit, html) go to --results-dir/RUN-ID/judged-TIME/. Same outputs and exit codes as run: \\
-            0 pass, 1 budget breached, 2 regression, 3 inconclusive (--strict), 4 the run failed or the history \\
+            For a release sign-off after a budget changed, or to see a run against another baseline. The budgets \
+            come from --targets (default baselines/targets.yaml when it exists here, else the built-in ones); the \
+            baseline (--baseline, default last) is made of the comparable runs before the judged one. Nothing is \
+            measured, so a suspected regression cannot be confirmed in one sitting: it is judged by Holm at 1% over \
+            the run's cells, and says so. The history keeps the run's own evaluation; the new judgement's reports \
+            (md, json, junit, html) go to --results-dir/RUN-ID/judged-TIME/. Same outputs and exit codes as run: \
+            0 pass, 1 budget breached, 2 regression, 3 inconclusive (--strict), 4 the run failed or the history \
             cannot be read, 64 bad flags or an unknown baseline.
             """)
 
