@@ -5,14 +5,19 @@ SWIFT ?= swift
 BIN := .build/release/containerbench
 DEBUG_BIN := .build/debug/containerbench
 APT_PACKAGES := docker.io debootstrap gnuplot-nox libcurl4-openssl-dev libsqlite3-dev zlib1g-dev hyperfine time python3
-# Only the tests need a browser (the HTML report is opened in headless Chromium) and Debian's prometheus_client
-# (a second parser for the OpenMetrics export; CI fails without it).
-TEST_PACKAGES := chromium python3-prometheus-client
+# Only the tests need a browser (the HTML report is opened in headless Chromium), Debian's prometheus_client
+# (a second parser for the OpenMetrics export; CI fails without it), python3-venv (for TEST_PYTHON below), and the
+# remote-engine servers: Podman (its Docker-compatible service) and openssh-server (an sshd of the tests' own on
+# 127.0.0.1; the system's is not started).
+TEST_PACKAGES := chromium python3-prometheus-client python3-venv podman openssh-server
+# The SBOM test validates with cyclonedx-python-lib (not in Debian): a virtualenv from PyPI, made once.
+TEST_PYTHON := .build/test-python
+CYCLONEDX_LIB := cyclonedx-python-lib[json-validation]==11.12.0
 DOCKERD_LOG ?= /var/log/containerbench-dockerd.log
 ENGINE_WAIT ?= 60
 
-.PHONY: bench test test-packages setup packages engine bootstrap build release lint format lock clean-results doctor harness-bench \
-	history-bench postgres-start postgres-stop
+.PHONY: bench test test-packages test-python setup packages engine bootstrap build release lint format lock clean-results doctor \
+	harness-bench history-bench postgres-start postgres-stop
 
 ## bench: set up, run the default suite, write the report (results/runs/RUN-ID/).
 bench: setup release
@@ -25,7 +30,7 @@ bench: setup release
 ## Debian's postgresql when missing, starts it on its own port and data directory, and stops it afterwards, also
 ## when the tests fail).
 CONTAINERBENCH_SOAK ?= 1
-test: setup test-packages
+test: setup test-packages test-python
 	bash .ci/postgres.sh run -- env CONTAINERBENCH_SOAK=$(CONTAINERBENCH_SOAK) $(SWIFT) test --no-parallel
 
 ## postgres-start / postgres-stop: the tests' private PostgreSQL server, for running history tests by hand
@@ -41,6 +46,13 @@ setup: packages engine bootstrap
 
 test-packages:
 	@$(MAKE) --no-print-directory packages APT_PACKAGES="$(TEST_PACKAGES)"
+
+## test-python: the virtualenv with cyclonedx-python-lib that ReportCycloneDXTests validates with (CI requires it).
+test-python: test-packages
+	@if ! $(TEST_PYTHON)/bin/python3 -c 'import cyclonedx.validation.json' >/dev/null 2>&1; then \
+	  echo "test-python: installing $(CYCLONEDX_LIB) into $(TEST_PYTHON)"; \
+	  /usr/bin/python3 -m venv $(TEST_PYTHON) && $(TEST_PYTHON)/bin/pip install -q '$(CYCLONEDX_LIB)'; \
+	fi
 
 packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

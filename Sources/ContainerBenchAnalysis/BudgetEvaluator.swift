@@ -1,28 +1,27 @@
 import ContainerBenchModel
 import ContainerBenchStatistics
-import ContainerBenchSupport
 import Foundation
 
-/// Judges a run against absolute and ratio budgets, with bootstrap intervals so that a figure near the limit is
-/// called inconclusive rather than pass or fail by luck.
+/// Judges a run against absolute and ratio budgets by what the trials show and what they imply (`BudgetJudge`):
 ///
-/// Outcomes: `pass` when the whole interval (or the value, without an interval) is below the limit, `fail` when
-/// the whole interval is at or above it, `inconclusive` when the interval straddles it, `missing` when there is
-/// nothing to judge (the build or every trial failed). Intervals are computed for sampled metrics with at least
-/// two samples; exact metrics (image bytes) and the `value` statistic are compared directly.
+/// - `max`: any trial at or above the limit fails, observed; otherwise a pass says how likely the next trial is to
+///   reach the limit (an exceedance bound).
+/// - `p95`, `median`: too many exceedances for the budget to hold fail (binomial); a pass needs a Clopper-Pearson
+///   bound below the budget's share (59 trials for a p95 at 95%), or, with fewer trials and a wide margin, a
+///   log-normal tolerance bound below the limit, its assumption stated; otherwise inconclusive, with the trials a
+///   confident verdict would need.
+/// - `mean`: a one-sided t bound. `value` (exact metrics): the value itself.
+/// - ratios (uv ÷ pip build time over repeated builds): a t bound of the log ratio; one build a side is
+///   inconclusive.
+///
+/// Every limit is strict: a value must stay below it. `missing` when there is nothing to judge.
 public struct BudgetEvaluator: Sendable, Equatable {
-    /// Resamples per bootstrap interval.
-    public var resamples: Int
-    /// Coverage of the intervals.
-    public var level: Double
-    /// Mixed with each verdict's identity, so each interval is reproducible and independent of evaluation order.
-    public var seed: UInt64
+    /// The judge (its confidence; stricter at the interim looks of `--trials auto`).
+    public var judge: BudgetJudge
 
-    /// An evaluator with `resamples` bootstrap resamples at `level` coverage.
-    public init(resamples: Int = 2000, level: Double = 0.95, seed: UInt64 = 0x5eed) {
-        self.resamples = resamples
-        self.level = level
-        self.seed = seed
+    /// An evaluator with `judge` (the policy's by default).
+    public init(judge: BudgetJudge = VerdictPolicy.standard.budgetJudge()) {
+        self.judge = judge
     }
 
     /// Every budget judged for every service × driver of `run` it applies to, and every ratio budget judged for
@@ -62,16 +61,28 @@ public struct BudgetEvaluator: Sendable, Equatable {
             budgetID: budget.id, service: pair.service, driver: pair.driver, metric: budget.metric,
             statistic: budget.statistic, limit: budget.max, observed: nil, n: values.count, outcome: .missing)
         guard !values.isEmpty, values.allSatisfy(\.isFinite) else { return verdict }
-        let observed = budget.statistic.of(sorted: values.sorted())
+        let sorted = values.sorted()
+        let observed = budget.statistic.of(sorted: sorted)
         verdict.observed = observed
         verdict.margin = budget.max != 0 ? (budget.max - observed) / budget.max : nil
-        let interval =
-            usesInterval(budget.metric, budget.statistic)
-            ? bootstrap(for: "\(budget.id)|\(pair.service)|\(pair.driver)").interval(of: values, budget.statistic)
-            : nil
-        verdict.ciLow = interval?.low
-        verdict.ciHigh = interval?.high
-        verdict.outcome = BudgetEvaluator.outcome(observed: observed, interval: interval, limit: budget.max)
+        let decision: BudgetDecision
+        var judge = self.judge
+        judge.unit = budget.metric.unit == .seconds ? .seconds : .bytes
+        do {
+            switch (budget.metric.isExact, budget.statistic) {
+            case (true, _), (_, .value): decision = try judge.judgeExact(observed, limit: budget.max)
+            case (_, .max): decision = try judge.judgeMaximum(values, limit: budget.max)
+            case (_, .p95): decision = try judge.judgeQuantile(values, probability: 0.95, limit: budget.max)
+            case (_, .median): decision = try judge.judgeQuantile(values, probability: 0.5, limit: budget.max)
+            case (_, .mean): decision = try judge.judgeMean(values, limit: budget.max)
+            }
+        } catch {
+            // Values the judge cannot take (zero or negative durations are broken measurements): nothing to judge.
+            return verdict
+        }
+        verdict.decision = decision
+        verdict.outcome = Self.outcome(decision.outcome)
+        if let bound = decision.bound, decision.boundCoverage != nil { verdict.ciHigh = bound }
         return verdict
     }
 
@@ -88,32 +99,27 @@ public struct BudgetEvaluator: Sendable, Equatable {
         let bottom = budget.statistic.of(sorted: denominator.sorted())
         // A zero denominator (a build of 0 s, an image of 0 bytes) is a broken measurement, not a ratio.
         guard bottom != 0 else { return verdict }
-        let ratio = budget.statistic.of(sorted: numerator.sorted()) / bottom
-        verdict.ratio = ratio
-        let interval =
-            usesInterval(budget.metric, budget.statistic)
-            ? bootstrap(for: "\(budget.id)|\(service)").ratioInterval(
-                numerator: numerator, denominator: denominator, budget.statistic)
-            : nil
-        verdict.ciLow = interval?.low
-        verdict.ciHigh = interval?.high
-        verdict.outcome = BudgetEvaluator.outcome(observed: ratio, interval: interval, limit: budget.max)
+        verdict.ratio = budget.statistic.of(sorted: numerator.sorted()) / bottom
+        do {
+            let decision = try judge.judgeRatio(numerator: numerator, denominator: denominator, limit: budget.max)
+            verdict.decision = decision
+            verdict.outcome = Self.outcome(decision.outcome)
+            if let estimate = try? LogRatioTest.independent(numerator: numerator, denominator: denominator) {
+                let interval = estimate.interval(level: judge.level)
+                verdict.ciLow = interval.low
+                verdict.ciHigh = interval.high
+            }
+        } catch {
+            return verdict
+        }
         return verdict
     }
 
-    /// The outcome of comparing a statistic (and its interval, if any) with a limit it must stay below.
-    public static func outcome(observed: Double, interval: ConfidenceInterval?, limit: Double) -> Outcome {
-        guard let interval else { return observed < limit ? .pass : .fail }
-        if interval.high < limit { return .pass }
-        if interval.low >= limit { return .fail }
-        return .inconclusive
-    }
-
-    private func usesInterval(_ metric: Metric, _ statistic: BudgetStatistic) -> Bool {
-        !metric.isExact && statistic != .value
-    }
-
-    private func bootstrap(for identity: String) -> Bootstrap {
-        Bootstrap(resamples: resamples, level: level, seed: seed ^ StableHash.value(identity))
+    static func outcome(_ decision: BudgetDecision.Outcome) -> Outcome {
+        switch decision {
+        case .pass: return .pass
+        case .fail: return .fail
+        case .inconclusive: return .inconclusive
+        }
     }
 }

@@ -1,35 +1,64 @@
 import ContainerBenchModel
+import ContainerBenchStatistics
 import Foundation
 
 /// What a run's regressions are judged against, as values: the session reads them from the history (a named
 /// baseline, one run, the last good runs of a comparable machine); the analysis never reads the history itself.
 public struct RegressionBaseline: Sendable, Equatable {
-    /// What the samples are ("baseline nightly", "run 2026…", "last 5 good runs on this machine (…)").
-    public var description: String
-    /// The baseline's samples per service × driver and metric.
-    public var samples: [ServiceDriver: [Metric: [Double]]]
+    /// One earlier run's samples.
+    public struct Run: Sendable, Equatable {
+        /// The run (nil for the pooled samples of a baseline whose runs are no longer stored).
+        public var id: String?
+        public var samples: [ServiceDriver: [Metric: [Double]]]
 
-    /// A baseline of `samples`, described as `description` in reports.
-    public init(description: String, samples: [ServiceDriver: [Metric: [Double]]]) {
+        /// A run; see the properties.
+        public init(id: String?, samples: [ServiceDriver: [Metric: [Double]]]) {
+            self.id = id
+            self.samples = samples
+        }
+    }
+
+    /// What the baseline is ("baseline nightly", "run 2026…", "last 10 good runs on this machine (…)").
+    public var description: String
+    /// The baseline's runs, newest first: each is one draw of a run summary.
+    public var runs: [Run]
+    /// Earlier comparable runs outside the baseline, newest first: what the run-to-run spread is learned from when
+    /// the baseline alone cannot give it (a single run).
+    public var history: [Run]
+
+    /// A baseline of `runs` (and `history`), described as `description` in reports.
+    public init(description: String, runs: [Run], history: [Run] = []) {
         self.description = description
-        self.samples = samples
+        self.runs = runs
+        self.history = history
+    }
+
+    /// A baseline of one pooled set of samples (a named baseline whose runs are gone, a test).
+    public init(description: String, samples: [ServiceDriver: [Metric: [Double]]]) {
+        self.init(description: description, runs: [Run(id: nil, samples: samples)])
     }
 }
 
 /// Judges a run: budgets and ratios (targets), image policy, and regressions against a baseline.
 public struct RunAnalysis: Sendable {
+    public var policy: VerdictPolicy
     public var budgets: BudgetEvaluator
-    public var gate: RegressionGate
 
-    public init(budgets: BudgetEvaluator = BudgetEvaluator(), gate: RegressionGate = RegressionGate()) {
-        self.budgets = budgets
-        self.gate = gate
+    /// An analysis with `policy` (its budget judge unless `budgets` is given).
+    public init(policy: VerdictPolicy = .standard, budgets: BudgetEvaluator? = nil) {
+        self.policy = policy
+        self.budgets = budgets ?? BudgetEvaluator(judge: policy.budgetJudge())
     }
 
     /// The metrics the regression gate compares.
     public static let gatedMetrics: [Metric] = [
         .startupSeconds, .memoryPeakBytes, .memoryWorkingSetBytes, .imageBytes, .buildSeconds,
     ]
+
+    /// The gate of this analysis over the gated metrics.
+    public func gate(acknowledged: Set<RegressionAcknowledgement> = []) -> RegressionGate {
+        RegressionGate(policy: policy, metrics: Self.gatedMetrics, acknowledged: acknowledged)
+    }
 
     /// Evaluates `record`.
     /// - Parameters:
@@ -41,19 +70,27 @@ public struct RunAnalysis: Sendable {
         _ record: RunRecord, targets: Targets?, policy: [PolicyFinding], baseline: RegressionBaseline?,
         acknowledged: Set<RegressionAcknowledgement> = []
     ) -> Evaluation {
-        var evaluation = Evaluation(runID: record.id, policy: policy)
+        let settings = targets?.policy ?? PolicySettings()
+        let leveled = policy.compactMap { finding -> PolicyFinding? in
+            let level = settings.level(of: finding.check)
+            guard level != .off else { return nil }
+            var finding = finding
+            finding.level = level
+            return finding
+        }
+        var evaluation = Evaluation(runID: record.id, policy: leveled)
         if let targets {
             let (budgetVerdicts, ratioVerdicts) = budgets.evaluate(targets: targets, run: record)
             evaluation.budgets = budgetVerdicts
             evaluation.ratios = ratioVerdicts
         }
         guard let baseline else { return evaluation }
-        var gate = self.gate
-        gate.metrics = Self.gatedMetrics
-        gate.acknowledged = acknowledged
-        evaluation.regressions = gate.compare(
-            baseline: baseline.samples.filtering(metrics: Self.gatedMetrics),
-            current: record.sampleGrid(metrics: Self.gatedMetrics))
+        evaluation.regressions = gate(acknowledged: acknowledged).compare(
+            current: record.sampleGrid(metrics: Self.gatedMetrics),
+            baseline: RegressionBaseline(
+                description: baseline.description, runs: baseline.runs.map { $0.filtering(Self.gatedMetrics) },
+                history: baseline.history.map { $0.filtering(Self.gatedMetrics) }),
+            order: record.pairs.sorted { ($0.service, $0.driver) < ($1.service, $1.driver) })
         evaluation.baselineDescription = baseline.description
         return evaluation
     }
@@ -73,8 +110,8 @@ extension RunRecord {
     }
 }
 
-extension Dictionary where Key == ServiceDriver, Value == [Metric: [Double]] {
-    func filtering(metrics: [Metric]) -> Self {
-        mapValues { $0.filter { metrics.contains($0.key) } }
+extension RegressionBaseline.Run {
+    func filtering(_ metrics: [Metric]) -> Self {
+        RegressionBaseline.Run(id: id, samples: samples.mapValues { $0.filter { metrics.contains($0.key) } })
     }
 }

@@ -4,14 +4,19 @@ import ContainerBenchSupport
 import Foundation
 import Logging
 
-/// Makes the suite's base images locally when they are missing and cannot be pulled: a Debian Python image from
-/// debootstrap (with the host's CA bundle inside, so TLS to PyPI works in builds) and a uv image from uv's PyPI wheel.
+/// Makes local stand-ins for base images that are missing and cannot be pulled, each by its `StandInRecipe`:
+/// Debian's Python with pip (not externally managed, also at /usr/local/bin, as the official images have it), uv's
+/// binaries from its PyPI wheel, both together, or plain Debian. Root file systems come from debootstrap with the
+/// mirror apt uses on this host, and carry the host's CA bundle so builds reach PyPI over TLS.
 public struct BaseImageBootstrapper: Sendable {
     public var engine: any ContainerEngine
     public var client: BuildKitClient
     public var logger: Logger
     /// Try `docker pull` of the original name first (off by default: it contacts a container registry).
     public var pull: Bool
+
+    /// The version of the recipes: a stand-in made by an older one (a Python image without pip, say) is made again.
+    public static let recipeVersion = "2"
 
     public init(engine: any ContainerEngine, client: BuildKitClient, logger: Logger, pull: Bool = false) {
         self.engine = engine
@@ -29,23 +34,34 @@ public struct BaseImageBootstrapper: Sendable {
         public var description: String { "\(original) → \(local): \(action) (\(String(format: "%.1f", seconds)) s)" }
     }
 
-    /// Makes sure every mapped base image is available, building what is missing.
-    /// - Throws: `BuildError` when an image cannot be made (tool missing, download failed), saying which.
-    public func run(baseImages: [String: String]) async throws -> [Outcome] {
+    /// Makes sure every reference of `map` (or only `references`, when given) can be built from: the original is
+    /// present, or its stand-in is (made by the current recipe version), or it is made now.
+    /// - Throws: `BuildError` when an image cannot be made (no recipe, tool missing, download failed), saying which.
+    public func run(map: BaseImageMap, references: [String]? = nil) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
-        for (original, local) in baseImages.sorted(by: { $0.key < $1.key }) {
+        let wanted = (references ?? Array(map.images.keys)).filter { map.images[$0] != nil }
+        for original in Set(wanted).sorted() {
+            guard let local = map.images[original] else { continue }
             let start = MonotonicClock.now()
-            if try await engine.inspectImage(original) != nil {
+            if await engine.hasImage(original) {
                 outcomes.append(Outcome(original: original, local: local, action: "present", seconds: 0))
                 continue
             }
-            if try await engine.inspectImage(local) != nil {
-                outcomes.append(Outcome(original: original, local: local, action: "local stand-in present", seconds: 0))
-                continue
+            let recipe = map.recipe(for: original)
+            if let existing = try await engine.inspectImage(local) {
+                // A stand-in made by an older recipe of ours is made again; an image the user provides is kept.
+                let version = existing.config?.labels?[Self.recipeLabel]
+                let ours = version != nil || local.hasPrefix("containerbench/")
+                if recipe == nil || !ours || version == Self.recipeVersion {
+                    outcomes.append(
+                        Outcome(original: original, local: local, action: "local stand-in present", seconds: 0))
+                    continue
+                }
+                logger.notice("remaking \(local): it was made by recipe version \(version ?? "?")")
             }
             if pull {
                 let result = try await ProcessRunner.run(
-                    client.executable, ["pull", original], environment: engine.endpoint.clientEnvironment)
+                    client.executable, ["pull", original], environment: engine.clientEnvironment)
                 if result.succeeded {
                     outcomes.append(
                         Outcome(
@@ -54,20 +70,33 @@ public struct BaseImageBootstrapper: Sendable {
                 }
                 logger.info("pull failed; building a local stand-in", metadata: ["image": .string(original)])
             }
-            if local.contains("uv") {
-                try await makeUVImage(local)
-            } else if local.contains("python") {
-                try await makePythonImage(local)
-            } else {
+            guard let recipe else {
                 throw BuildError(
-                    "base image \(original) is missing, cannot be pulled, and containerbench does not know how to "
-                        + "make its stand-in \(local): build it yourself or map it to a python or uv image")
+                    "base image \(original) is missing, cannot be pulled, and has no recipe for its stand-in "
+                        + "\(local): build \(local) yourself, or give the map entry a recipe (python, uv, uv-python, "
+                        + "debian)")
             }
+            try await make(recipe, as: local)
             outcomes.append(
                 Outcome(
-                    original: original, local: local, action: "built locally", seconds: MonotonicClock.now() - start))
+                    original: original, local: local, action: "made: \(recipe)",
+                    seconds: MonotonicClock.now() - start))
         }
         return outcomes
+    }
+
+    /// The label recording the recipe version a stand-in was made with.
+    public static let recipeLabel = "io.containerbench.recipe-version"
+
+    /// Makes the image `name` by `recipe`.
+    /// - Throws: `BuildError` naming the step that failed.
+    public func make(_ recipe: StandInRecipe, as name: String) async throws {
+        switch recipe.kind {
+        case .python: try await makeDebianImage(name, release: recipe.release, python: true, recipe: recipe)
+        case .debian: try await makeDebianImage(name, release: recipe.release, python: false, recipe: recipe)
+        case .uv: try await makeUVImage(name, version: recipe.uvVersion, recipe: recipe)
+        case .uvPython: try await makeUVPythonImage(name, recipe: recipe)
+        }
     }
 
     /// The Debian mirror apt itself uses on this host.
@@ -83,22 +112,27 @@ public struct BaseImageBootstrapper: Sendable {
         return "http://deb.debian.org/debian"
     }
 
-    private func makePythonImage(_ name: String) async throws {
+    private func labels(_ recipe: StandInRecipe) -> [String] {
+        [
+            "LABEL \(ContainerLabels.managed)=1", "LABEL \(Self.recipeLabel)=\(Self.recipeVersion)",
+            "LABEL io.containerbench.recipe=\(recipe.kind.rawValue)-\(recipe.release)",
+        ]
+    }
+
+    private func makeDebianImage(_ name: String, release: String, python: Bool, recipe: StandInRecipe) async throws {
         guard let debootstrap = ProcessRunner.which("debootstrap") ?? ProcessRunner.which("/usr/sbin/debootstrap")
         else {
             throw BuildError("debootstrap is not installed: `apt-get install -y debootstrap` (make setup does)")
         }
-        let release = name.contains("trixie") ? "trixie" : "bookworm"
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("containerbench-rootfs-\(getpid())")
-        let rootfs = work.appendingPathComponent("rootfs")
-        try? FileManager.default.removeItem(at: work)
-        try FileManager.default.createDirectory(at: rootfs, withIntermediateDirectories: true)
+        let work = try Self.workDirectory("rootfs")
         defer { try? FileManager.default.removeItem(at: work) }
+        let rootfs = work.appendingPathComponent("rootfs")
+        try FileManager.default.createDirectory(at: rootfs, withIntermediateDirectories: true)
         let mirror = Self.debianMirror()
+        let packages = python ? "python3,python3-venv,python3-pip,ca-certificates" : "ca-certificates"
         logger.info("debootstrap", metadata: ["release": .string(release), "mirror": .string(mirror)])
         let result = try await ProcessRunner.run(
-            debootstrap,
-            ["--variant=minbase", "--include=python3,python3-venv,ca-certificates", release, rootfs.path, mirror],
+            debootstrap, ["--variant=minbase", "--include=\(packages)", release, rootfs.path, mirror],
             combineOutput: true)
         guard result.succeeded else {
             throw BuildError("debootstrap \(release) from \(mirror) failed:\n\(result.tail(20))")
@@ -112,58 +146,108 @@ public struct BaseImageBootstrapper: Sendable {
                 try? FileManager.default.removeItem(at: url.appendingPathComponent(item))
             }
         }
+        if python { try Self.makeLikeOfficialPython(rootfs) }
         let bundle = "/etc/ssl/certs/ca-certificates.crt"
         if let data = FileManager.default.contents(atPath: bundle) {
             try data.write(to: rootfs.appendingPathComponent("etc/ssl/certs/ca-certificates.crt"))
         }
-        try await importDirectory(
-            rootfs, files: ["."], name: name,
-            changes: [
-                "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
-                "ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt",
-                "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "ENV LANG=C.UTF-8",
-                "CMD [\"python3\"]",
-            ], work: work)
+        var changes = [
+            "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8",
+        ]
+        changes +=
+            python ? ["ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt", "CMD [\"python3\"]"] : ["CMD [\"bash\"]"]
+        try await importDirectory(rootfs, files: ["."], name: name, changes: changes + labels(recipe), work: work)
     }
 
-    private func makeUVImage(_ name: String) async throws {
-        let version = name.split(separator: ":").last.map(String.init) ?? "latest"
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("containerbench-uv-\(getpid())")
-        try? FileManager.default.removeItem(at: work)
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    /// What the official `python:` images have and Debian's Python has not: pip may install system-wide (no
+    /// EXTERNALLY-MANAGED marker), and `python`, `python3`, `pip`, `pip3` are in /usr/local/bin.
+    static func makeLikeOfficialPython(_ rootfs: URL) throws {
+        let files = FileManager.default
+        let lib = rootfs.appendingPathComponent("usr/lib")
+        for entry in (try? files.contentsOfDirectory(atPath: lib.path)) ?? [] where entry.hasPrefix("python3") {
+            try? files.removeItem(at: lib.appendingPathComponent(entry).appendingPathComponent("EXTERNALLY-MANAGED"))
+        }
+        let bin = rootfs.appendingPathComponent("usr/local/bin")
+        try files.createDirectory(at: bin, withIntermediateDirectories: true)
+        for (link, target) in [
+            ("python3", "/usr/bin/python3"), ("python", "/usr/bin/python3"), ("pip3", "/usr/bin/pip3"),
+            ("pip", "/usr/bin/pip3"),
+        ] {
+            let url = bin.appendingPathComponent(link)
+            try? files.removeItem(at: url)
+            try files.createSymbolicLink(atPath: url.path, withDestinationPath: target)
+        }
+    }
+
+    private func makeUVImage(_ name: String, version: String?, recipe: StandInRecipe) async throws {
+        let work = try Self.workDirectory("uv")
         defer { try? FileManager.default.removeItem(at: work) }
-        let requirement = version == "latest" ? "uv" : "uv==\(version)"
-        let download = try await ProcessRunner.run(
-            "python3", ["-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-d", work.path, requirement],
+        let image = work.appendingPathComponent("image")
+        try FileManager.default.createDirectory(at: image, withIntermediateDirectories: true)
+        try await fetchUVBinaries(version: version, into: image, work: work)
+        try await importDirectory(image, files: ["uv", "uvx"], name: name, changes: labels(recipe), work: work)
+    }
+
+    /// The Python stand-in of the same release (made first when missing), with uv and uvx in /usr/local/bin.
+    private func makeUVPythonImage(_ name: String, recipe: StandInRecipe) async throws {
+        let pythonRecipe = StandInRecipe(kind: .python, release: recipe.release)
+        let base = pythonRecipe.defaultImage
+        let current = try await engine.inspectImage(base)?.config?.labels?[Self.recipeLabel]
+        if current != Self.recipeVersion { try await make(pythonRecipe, as: base) }
+        let work = try Self.workDirectory("uv-python")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try await fetchUVBinaries(version: recipe.uvVersion, into: work, work: work)
+        let dockerfile = "FROM \(base)\nCOPY uv uvx /usr/local/bin/\n" + labels(recipe).joined(separator: "\n") + "\n"
+        try dockerfile.write(to: work.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        var environment = client.buildCommand.environment
+        environment.merge(engine.endpoint.clientEnvironment) { _, endpoint in endpoint }
+        let result = try await ProcessRunner.run(
+            client.executable, client.buildCommand.arguments + ["--network", "host", "--tag", name, work.path],
+            environment: environment, combineOutput: true)
+        guard result.succeeded else { throw BuildError("building \(name) on \(base) failed:\n\(result.tail(15))") }
+    }
+
+    /// Downloads uv's wheel (`uv==VERSION`, or the newest) from PyPI and copies its `uv` and `uvx` into `directory`.
+    private func fetchUVBinaries(version: String?, into directory: URL, work: URL) async throws {
+        let download = work.appendingPathComponent("download")
+        let requirement = version.map { "uv==\($0)" } ?? "uv"
+        let result = try await ProcessRunner.run(
+            "python3",
+            ["-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-d", download.path, requirement],
             combineOutput: true)
-        guard download.succeeded,
-            let wheel = try FileManager.default.contentsOfDirectory(atPath: work.path).first(where: {
+        guard result.succeeded,
+            let wheel = try FileManager.default.contentsOfDirectory(atPath: download.path).first(where: {
                 $0.hasSuffix(".whl")
             })
         else {
-            throw BuildError("could not download \(requirement) from PyPI:\n\(download.tail(10))")
+            throw BuildError("could not download \(requirement) from PyPI:\n\(result.tail(10))")
         }
         let extract = work.appendingPathComponent("wheel")
         let unzip = try await ProcessRunner.run(
-            "python3", ["-m", "zipfile", "-e", work.appendingPathComponent(wheel).path, extract.path],
+            "python3", ["-m", "zipfile", "-e", download.appendingPathComponent(wheel).path, extract.path],
             combineOutput: true)
         guard unzip.succeeded else { throw BuildError("could not unpack \(wheel):\n\(unzip.tail(10))") }
-        let image = work.appendingPathComponent("image")
-        try FileManager.default.createDirectory(at: image, withIntermediateDirectories: true)
         let enumerator = FileManager.default.enumerator(atPath: extract.path)
         while let path = enumerator?.nextObject() as? String {
             let file = URL(fileURLWithPath: path).lastPathComponent
             if path.contains("/scripts/") && (file == "uv" || file == "uvx") {
-                try FileManager.default.copyItem(
-                    at: extract.appendingPathComponent(path), to: image.appendingPathComponent(file))
-                chmod(image.appendingPathComponent(file).path, 0o755)
+                let target = directory.appendingPathComponent(file)
+                try? FileManager.default.removeItem(at: target)
+                try FileManager.default.copyItem(at: extract.appendingPathComponent(path), to: target)
+                chmod(target.path, 0o755)
             }
         }
-        guard FileManager.default.fileExists(atPath: image.appendingPathComponent("uv").path) else {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("uv").path) else {
             throw BuildError("the wheel \(wheel) holds no uv binary")
         }
-        try await importDirectory(image, files: ["uv", "uvx"], name: name, changes: [], work: work)
+    }
+
+    private static func workDirectory(_ purpose: String) throws -> URL {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "containerbench-\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        return work
     }
 
     private func importDirectory(_ directory: URL, files: [String], name: String, changes: [String], work: URL)
@@ -177,7 +261,7 @@ public struct BaseImageBootstrapper: Sendable {
         for change in changes { arguments += ["--change", change] }
         arguments += [tarball.path, name]
         let result = try await ProcessRunner.run(
-            client.executable, arguments, environment: engine.endpoint.clientEnvironment,
+            client.executable, arguments, environment: engine.clientEnvironment,
             combineOutput: true)
         guard result.succeeded else { throw BuildError("docker import of \(name) failed:\n\(result.tail(10))") }
     }

@@ -28,9 +28,23 @@ public struct BuildKitClient: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Finds a BuildKit-capable client among the `docker` executables on PATH and /usr/bin/docker.
+    /// Finds a BuildKit-capable client that reaches `engine` (through its `clientEnvironment`: the SSH tunnel's
+    /// socket, the TLS files).
+    /// - Throws: `BuildError` naming every candidate tried and why it cannot build.
+    public static func discover(engine: any ContainerEngine) async throws -> BuildKitClient {
+        try await discover(environment: engine.clientEnvironment)
+    }
+
+    /// Finds a BuildKit-capable client for the engine `endpoint` names.
     /// - Throws: `BuildError` naming every candidate tried and why it cannot build.
     public static func discover(endpoint: EngineEndpoint) async throws -> BuildKitClient {
+        try await discover(environment: endpoint.clientEnvironment)
+    }
+
+    /// Finds a BuildKit-capable client among the `docker` executables on PATH and /usr/bin/docker, each run with
+    /// `environment` (DOCKER_HOST and the TLS variables).
+    /// - Throws: `BuildError` naming every candidate tried and why it cannot build.
+    public static func discover(environment: [String: String]) async throws -> BuildKitClient {
         var candidates: [String] = []
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let path = "\(directory)/docker"
@@ -42,7 +56,6 @@ public struct BuildKitClient: Sendable, Equatable, CustomStringConvertible {
             candidates.append("/usr/bin/docker")
         }
         var reasons: [String] = []
-        let environment = endpoint.clientEnvironment
         for path in candidates {
             let version = try? await ProcessRunner.run(
                 path, ["version", "--format", "{{.Client.Version}}"], environment: environment)

@@ -80,7 +80,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
             // Empty the installer caches (cache mounts) so that "cold" means nothing downloaded before.
             _ = try? await ProcessRunner.run(
                 client.executable, ["builder", "prune", "--force", "--filter", "type=exec.cachemount"],
-                environment: engine.endpoint.clientEnvironment)
+                environment: engine.clientEnvironment)
         }
         let iidFile = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name).iid")
@@ -94,12 +94,13 @@ public struct BuildKitImageBuilder: ImageBuilder {
                 "--iidfile", iidFile.path,
             ]
         if request.scenario == .cold { arguments.append("--no-cache") }
+        if let target = request.driver.target { arguments += ["--target", target] }
         for (key, value) in request.driver.buildArgs.sorted(by: { $0.key < $1.key }) {
             arguments += ["--build-arg", "\(key)=\(value)"]
         }
         arguments.append(context.path)
         var environment = client.buildCommand.environment
-        environment.merge(engine.endpoint.clientEnvironment) { _, endpoint in endpoint }
+        environment.merge(engine.clientEnvironment) { _, endpoint in endpoint }
         logger.debug("build", metadata: ["arguments": .string(arguments.joined(separator: " "))])
         let start = MonotonicClock.now()
         let result = try await ProcessRunner.run(
@@ -177,28 +178,52 @@ public struct BuildKitImageBuilder: ImageBuilder {
         }
     }
 
-    /// The Dockerfile to build with: the driver's own, or a copy with unavailable base images mapped.
+    /// The Dockerfile to build with: the driver's own, or a copy with unavailable base images mapped to their
+    /// stand-ins and a `# syntax=` directive dropped (it would make BuildKit pull a frontend image from a registry;
+    /// the built-in frontend reads the file instead). The user's file is never edited.
     func prepareDockerfile(_ request: BuildRequest) async throws -> URL {
         let original = URL(fileURLWithPath: request.driver.dockerfile)
-        guard let text = try? String(contentsOf: original, encoding: .utf8) else {
-            throw BuildError(
-                "cannot read the Dockerfile \(original.path) (service \(request.service.name), driver "
-                    + "\(request.driver.name))")
+        let dockerfile: Dockerfile
+        do {
+            dockerfile = try Dockerfile.load(path: original.path)
+        } catch {
+            throw BuildError("\(error) (service \(request.service.name), driver \(request.driver.name))")
         }
+        let buildArgs = request.driver.buildArgs
+        let references = try dockerfile.baseReferences(buildArgs: buildArgs, target: request.driver.target)
         let map = await BaseImageResolver(engine: engine, map: request.settings.baseImageMap)
-            .replacements(for: DockerfileRewriter.referencedImages(text))
-        guard !map.isEmpty else { return original }
-        let (rewritten, replacements) = DockerfileRewriter(map: map).rewrite(text)
-        logger.info(
-            "base images mapped",
-            metadata: ["service": .string(request.service.name), "map": .string(replacements.joined(separator: ", "))])
+            .replacements(for: references.map(\.name))
+        guard !map.isEmpty || dockerfile.syntax != nil else { return original }
+        var (text, replacements) = try dockerfile.rewrite(map: map, buildArgs: buildArgs)
+        if let syntax = dockerfile.directive("syntax") {
+            text = Self.removingLine(syntax.line, from: text)
+            logger.info(
+                "dropped the # syntax= directive in the build copy",
+                metadata: ["service": .string(request.service.name), "syntax": .string(syntax.value)])
+        }
+        if !replacements.isEmpty {
+            logger.info(
+                "base images mapped",
+                metadata: [
+                    "service": .string(request.service.name),
+                    "map": .string(replacements.map(\.description).joined(separator: ", ")),
+                ])
+        }
         let copy = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name)-\(request.scenario.rawValue).Dockerfile")
         do {
-            try rewritten.write(to: copy, atomically: true, encoding: .utf8)
+            try text.write(to: copy, atomically: true, encoding: .utf8)
         } catch {
             throw BuildError("could not write the mapped Dockerfile \(copy.path): \(error)")
         }
         return copy
+    }
+
+    /// `text` without its 1-based line `line` (line ends kept as they are).
+    static func removingLine(_ line: Int, from text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return text }
+        lines.remove(at: line - 1)
+        return lines.joined(separator: "\n")
     }
 }

@@ -9,6 +9,10 @@ public protocol ContainerEngine: Sendable {
     /// Where the engine is reached, and what a docker CLI (the BuildKit client) must be told to reach the same one.
     var endpoint: EngineEndpoint { get }
 
+    /// The environment a docker (or podman) CLI needs to reach this very engine: `endpoint.clientEnvironment`,
+    /// except where the engine itself provides the way in (an SSH tunnel's socket, links to TLS files).
+    var clientEnvironment: [String: String] { get }
+
     /// Checks that the engine answers and speaks a supported API version.
     /// - Returns: the engine's version.
     @discardableResult
@@ -35,6 +39,12 @@ public protocol ContainerEngine: Sendable {
 
     /// Ids of images that carry `label` (`key` or `key=value`).
     func images(withLabel label: String) async throws(EngineError) -> [String]
+
+    /// Tags image `source` (a name or id) as `repository:tag`.
+    func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError)
+
+    /// The `repository:tag` names of the images whose repository is `repository`.
+    func imageTags(repository: String) async throws(EngineError) -> [String]
 
     /// Streams `docker save` of `image` into `file`; returns the bytes written. A partial file is removed.
     @discardableResult
@@ -82,6 +92,9 @@ public protocol ContainerEventSource: Sendable {
 }
 
 extension ContainerEngine {
+    /// `endpoint.clientEnvironment`.
+    public var clientEnvironment: [String: String] { endpoint.clientEnvironment }
+
     /// Whether an image exists; false also when the engine cannot say.
     public func hasImage(_ name: String) async -> Bool {
         ((try? await inspectImage(name)) ?? nil) != nil

@@ -58,6 +58,8 @@ private let curlWriteCallback: cb_curl_write_callback = { pointer, size, count, 
 /// requests so that connections to the same host are kept alive.
 package final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
+    /// libcurl's detailed message of the last failure (CURLOPT_ERRORBUFFER), e.g. which TLS alert the peer sent.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     /// Makes a handle; throws when libcurl cannot be initialised.
     package init() throws(EngineError) {
@@ -69,23 +71,28 @@ package final class CurlEasy {
 
     deinit {
         curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
     }
 
     /// Performs one request.
     /// - Parameters:
     ///   - url: absolute URL; for the engine, `http://localhost/v1.41/...` with `unixSocket` set.
     ///   - unixSocket: path of a unix socket to connect through instead of TCP.
+    ///   - tls: CA, client certificate and key of a verified HTTPS connection (the peer and its name are checked).
     ///   - timeout: whole-transfer timeout in seconds (0 = none, for streams).
     ///   - onChunk: streaming mode: each chunk is handed over instead of collected; return false to stop.
     ///   - shouldAbort: polled while the transfer is idle (about once a second); true stops it.
     package func perform(
-        method: String = "GET", url: String, unixSocket: String? = nil, headers: [String] = [],
-        body: Data? = nil, timeout: Double, connectTimeout: Double = 2, onChunk: ((Data) -> Bool)? = nil,
+        method: String = "GET", url: String, unixSocket: String? = nil, tls: EngineTLSFiles? = nil,
+        headers: [String] = [], body: Data? = nil, timeout: Double, connectTimeout: Double = 2,
+        onChunk: ((Data) -> Bool)? = nil,
         shouldAbort: (() -> Bool)? = nil
     ) -> CurlResponse {
         curl_easy_reset(handle)
         let sink = CurlSink(onChunk: onChunk, shouldAbort: shouldAbort)
         let context = Unmanaged.passUnretained(sink).toOpaque()
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        _ = cb_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = cb_curl_setopt_string(handle, CURLOPT_URL, url)
         _ = cb_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = cb_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
@@ -101,6 +108,13 @@ package final class CurlEasy {
         }
         if let unixSocket {
             _ = cb_curl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, unixSocket)
+        }
+        if let tls {
+            _ = cb_curl_setopt_string(handle, CURLOPT_CAINFO, tls.caFile)
+            _ = cb_curl_setopt_string(handle, CURLOPT_SSLCERT, tls.certFile)
+            _ = cb_curl_setopt_string(handle, CURLOPT_SSLKEY, tls.keyFile)
+            _ = cb_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+            _ = cb_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         }
         if method != "GET" {
             _ = cb_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
@@ -133,7 +147,9 @@ package final class CurlEasy {
         _ = cb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var connect = 0.0
         _ = cb_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connect)
-        let message = String(cString: curl_easy_strerror(code))
+        let detail = String(cString: errorBuffer)
+        let summary = String(cString: curl_easy_strerror(code))
+        let message = code == CURLE_OK || detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
         return CurlResponse(
             curlCode: Int32(code.rawValue), curlMessage: message, status: status, body: sink.data,
             connectSeconds: connect > 0 ? connect : nil)

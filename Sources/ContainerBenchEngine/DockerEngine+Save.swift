@@ -9,13 +9,15 @@ extension DockerEngine {
     ///   cannot be written; a partial file is removed.
     @discardableResult
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        let socketPath = self.socketPath
+        let connection = self.connection
         return try await runOnBackgroundThread { () throws(EngineError) -> Int64 in
-            try Self.save(image, to: file, socketPath: socketPath)
+            try Self.save(image, to: file, connection: connection)
         }
     }
 
-    private static func save(_ image: String, to file: URL, socketPath: String) throws(EngineError) -> Int64 {
+    private static func save(
+        _ image: String, to file: URL, connection: EngineConnection
+    ) throws(EngineError) -> Int64 {
         let files = FileManager.default
         try? files.removeItem(at: file)
         guard files.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file)
@@ -28,9 +30,8 @@ extension DockerEngine {
         let http = try CurlEasy()
         var written: Int64 = 0
         var writeFailure: String?
-        let response = http.perform(
-            url: "http://localhost/v\(minimumAPIVersion)/images/\(escape(image))/get",
-            unixSocket: socketPath, timeout: 0,
+        let response = connection.perform(
+            http, path: "/v\(minimumAPIVersion)/images/\(escape(image))/get", timeout: 0,
             onChunk: { chunk in
                 do {
                     try handle.write(contentsOf: chunk)
@@ -50,7 +51,7 @@ extension DockerEngine {
         guard response.transportSucceeded else {
             try? files.removeItem(at: file)
             throw EngineError(
-                .transport, "could not save image \(image): \(response.curlMessage) (socket \(socketPath))")
+                .transport, "could not save image \(image): \(response.curlMessage) (engine \(connection.display))")
         }
         guard response.status == 200 else {
             let body = (try? Data(contentsOf: file)) ?? Data()
@@ -64,8 +65,8 @@ extension DockerEngine {
 
     /// Follows the health and exit events of containers labelled `label` (`EngineEventStream`, on its own thread).
     public func followEvents(label: String) async -> any ContainerEventSource {
-        let socketPath = self.socketPath
+        let connection = self.connection
         // The stream's constructor waits (up to 3 s) for the engine to accept the request: not on the pool.
-        return await runOnBackgroundThread { EngineEventStream(socketPath: socketPath, label: label) }
+        return await runOnBackgroundThread { EngineEventStream(connection: connection, label: label) }
     }
 }

@@ -2,27 +2,75 @@ import ContainerBenchSupport
 import Foundation
 import Synchronization
 
-/// A client of the Docker Engine API over its unix socket (libcurl). Its curl handle is used on a thread of its own
+/// A client of the Docker Engine API (and of Podman's Docker-compatible API) over libcurl: through a unix socket,
+/// TCP with verified TLS, or an SSH tunnel (`SSHDialer`). Its curl handle is used on a thread of its own
 /// (`SerialCurl`), so calls never block Swift's cooperative pool and are serialised; long-lived event streams and
-/// image saves use handles of their own (`EngineEventStream`, `saveImage`).
+/// image saves use handles of their own (`EngineEventStream`, `saveImage`) over the same connection.
 public final class DockerEngine: ContainerEngine {
     /// The oldest API version containerbench speaks; every call is made with this version in the path.
     public static let minimumAPIVersion = "1.41"
 
     public let endpoint: EngineEndpoint
+    /// How every curl handle of this engine connects.
+    package let connection: EngineConnection
+    /// The environment a docker CLI needs to reach this engine (see `ContainerEngine.clientEnvironment`).
+    public let clientEnvironment: [String: String]
     private let http: SerialCurl
+    /// The SSH tunnel of an ssh:// engine; stopped when the engine is released.
+    private let dialer: SSHDialer?
+    /// A private directory of links named ca.pem, cert.pem, key.pem when the TLS files were named otherwise (the
+    /// docker CLI reads only those names); removed when the engine is released.
+    private let certificateLinks: String?
 
-    /// The unix socket path.
-    public var socketPath: String { endpoint.socketPath }
+    /// The unix socket libcurl connects through (a local engine's, or the SSH tunnel's); nil for TCP.
+    public var socketPath: String? { connection.unixSocket }
 
-    /// Makes a client for `endpoint`, or for DOCKER_HOST (unix:// only) or /var/run/docker.sock.
-    public init(endpoint: EngineEndpoint? = nil) throws(EngineError) {
-        if let endpoint {
-            self.endpoint = endpoint
+    /// Makes a client for `endpoint`, or for the one DOCKER_HOST names (or /var/run/docker.sock). An ssh://
+    /// endpoint starts its tunnel's socket here (ssh itself runs per connection).
+    /// - Throws: `EngineError` when DOCKER_HOST cannot be used, libcurl cannot be initialised or the tunnel's
+    ///   socket cannot be made.
+    public init(endpoint requested: EngineEndpoint? = nil) throws(EngineError) {
+        let endpoint: EngineEndpoint
+        if let requested {
+            endpoint = requested
         } else {
-            self.endpoint = try EngineEndpoint.fromEnvironment()
+            endpoint = try Self.environmentEndpoint()
         }
+        self.endpoint = endpoint
+        var environment = endpoint.clientEnvironment
+        var links: String?
+        switch endpoint.transport {
+        case .unix(let path):
+            dialer = nil
+            connection = EngineConnection(
+                baseURL: "http://localhost", unixSocket: path, tls: nil, display: endpoint.description)
+        case .tcp(let host, let port, let tls):
+            dialer = nil
+            let name = host.contains(":") ? "[\(host)]" : host
+            connection = EngineConnection(
+                baseURL: "\(tls == nil ? "http" : "https")://\(name):\(port)", unixSocket: nil, tls: tls,
+                display: endpoint.description)
+            if let tls, !tls.usesDockerFileNames {
+                let directory = try Self.linkCertificates(tls)
+                links = directory
+                environment["DOCKER_CERT_PATH"] = directory
+            }
+        case .ssh(let destination):
+            let tunnel = try SSHDialer(destination: destination)
+            dialer = tunnel
+            connection = EngineConnection(
+                baseURL: "http://localhost", unixSocket: tunnel.socketPath, tls: nil, display: endpoint.description)
+            // The docker CLI goes through the same tunnel, so builds use the very ssh options the API calls use
+            // (BatchMode, known hosts, -F); the CLI's own ssh:// support would read only ~/.ssh/config.
+            environment = ["DOCKER_HOST": "unix://\(tunnel.socketPath)"]
+        }
+        clientEnvironment = environment
+        certificateLinks = links
         self.http = try SerialCurl(name: "containerbench-engine")
+    }
+
+    private static func environmentEndpoint() throws(EngineError) -> EngineEndpoint {
+        try EngineEndpoint.fromEnvironment()
     }
 
     /// Makes a client for the unix socket at `socketPath`.
@@ -30,33 +78,98 @@ public final class DockerEngine: ContainerEngine {
         try self.init(endpoint: EngineEndpoint(socketPath: socketPath))
     }
 
+    deinit {
+        dialer?.stop()
+        if let certificateLinks { try? FileManager.default.removeItem(atPath: certificateLinks) }
+    }
+
     /// The socket named by DOCKER_HOST, or the default.
+    /// - Throws: `EngineError` when DOCKER_HOST is not a unix socket (use `EngineEndpoint.fromEnvironment`).
     public static func defaultSocketPath(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(EngineError) -> String {
-        try EngineEndpoint.fromEnvironment(environment).socketPath
+        let endpoint = try EngineEndpoint.fromEnvironment(environment)
+        guard let path = endpoint.socketPath else {
+            throw EngineError(.badEndpoint, "DOCKER_HOST=\(endpoint.dockerHost) is not a unix socket")
+        }
+        return path
     }
 
     /// Checks that an engine answers and speaks API 1.41 or newer.
     /// - Returns: the engine's version.
-    /// - Throws: `EngineError.notRunning` when nothing answers, `.unsupportedAPI` when the engine is too old.
+    /// - Throws: `EngineError.notRunning` when nothing answers, `.tls` when the TLS connection fails (certificate
+    ///   not trusted, refused, or missing), `.ssh` when the tunnel fails, `.unsupportedAPI` when the engine is
+    ///   too old.
     @discardableResult
     public func connect() async throws(EngineError) -> EngineVersion {
-        let ping = await http.perform(url: "http://localhost/_ping", unixSocket: socketPath, timeout: 3)
+        let ping = await request("GET", "/_ping", versioned: false, timeout: dialer == nil ? 5 : 20)
         guard ping.transportSucceeded, ping.status == 200 else {
-            throw EngineError(
-                .notRunning,
-                "no container engine answers on \(socketPath) (\(ping.curlMessage)); start dockerd "
-                    + "(`make setup` does) or set DOCKER_HOST")
+            throw connectionFailure(ping)
         }
         let version: EngineVersion = try await get("/version", versioned: false)
         guard Self.compare(version.apiVersion, Self.minimumAPIVersion) >= 0 else {
             throw EngineError(
                 .unsupportedAPI,
                 "the engine speaks API \(version.apiVersion); containerbench needs \(Self.minimumAPIVersion) or "
-                    + "newer (Docker 20.10+)")
+                    + "newer (Docker 20.10+, Podman 4+)")
         }
         return version
+    }
+
+    /// Why `/_ping` did not answer 200, as a user can act on it.
+    private func connectionFailure(_ ping: CurlResponse) -> EngineError {
+        let place = endpoint.dockerHost
+        if case .tcp(_, _, let tls) = endpoint.transport {
+            if EngineConnection.isTLSFailure(ping), let tls {
+                return EngineError(
+                    .tls,
+                    "the TLS connection to \(place) failed (\(ping.curlMessage)): the engine's certificate must be "
+                        + "signed by \(tls.caFile) and name the host, and the engine must accept the client "
+                        + "certificate \(tls.certFile); check DOCKER_CERT_PATH or --tls-ca/--tls-cert/--tls-key")
+            }
+            if tls == nil, ping.status == 400 || EngineConnection.isTLSFailure(ping) {
+                return EngineError(
+                    .tls,
+                    "\(place) answers only TLS (\(Self.daemonMessage(ping.body).prefix(80))): set "
+                        + "DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or pass --tls-ca, --tls-cert and --tls-key")
+            }
+        }
+        if let dialer {
+            let reason = dialer.lastFailure ?? ping.curlMessage
+            return EngineError(
+                .ssh,
+                "no engine answers through ssh to \(place) (\(reason)): check that sshd answers there, accepts "
+                    + "your key without a password (BatchMode), the host is in known_hosts, and `docker` on that "
+                    + "host reaches its engine")
+        }
+        if ping.transportSucceeded {
+            return EngineError(
+                .notRunning,
+                "\(place) answered HTTP \(ping.status) to /_ping, not 200 (\(Self.daemonMessage(ping.body).prefix(120))): "
+                    + "is it a Docker or Podman API?", status: ping.status)
+        }
+        return EngineError(
+            .notRunning,
+            "no container engine answers on \(endpoint.socketPath ?? place) (\(ping.curlMessage)); start dockerd (`make setup` does), or "
+                + "point DOCKER_HOST or --engine at a running engine")
+    }
+
+    /// Links `tls`'s files as ca.pem, cert.pem and key.pem in a private directory, for the docker CLI.
+    private static func linkCertificates(_ tls: EngineTLSFiles) throws(EngineError) -> String {
+        guard let directory = PrivateDirectory.make(prefix: "containerbench-certs") else {
+            throw EngineError(.tls, "could not make a private directory under /tmp for the docker CLI's TLS files")
+        }
+        let files = FileManager.default
+        for (name, target) in [("ca.pem", tls.caFile), ("cert.pem", tls.certFile), ("key.pem", tls.keyFile)] {
+            let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
+            do {
+                try files.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: absolute)
+            } catch {
+                try? files.removeItem(atPath: directory)
+                throw EngineError(.tls, "could not link \(target) for the docker CLI: \(error)")
+            }
+        }
+        return directory
     }
 
     /// Engine facts for the environment fingerprint and `doctor`.
@@ -185,6 +298,24 @@ public final class DockerEngine: ContainerEngine {
         return rows.map(\.id)
     }
 
+    /// Tags image `source` as `repository:tag`.
+    public func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError) {
+        let query = "repo=\(Self.escape(repository))&tag=\(Self.escape(tag))"
+        let response = await request("POST", "/images/\(Self.escape(source))/tag?\(query)", timeout: 30)
+        try check(response, what: "tag \(source) as \(repository):\(tag)")
+    }
+
+    /// The `repository:tag` names of the images of `repository`.
+    public func imageTags(repository: String) async throws(EngineError) -> [String] {
+        struct Row: Decodable {
+            var repoTags: [String]?
+            enum CodingKeys: String, CodingKey { case repoTags = "RepoTags" }
+        }
+        let filters = "{\"reference\":[\"\(repository)\"]}"
+        let rows: [Row] = try await get("/images/json?filters=\(Self.escape(filters))")
+        return rows.flatMap { $0.repoTags ?? [] }.filter { $0.hasPrefix(repository + ":") }.sorted()
+    }
+
     /// Labels of a container listed by `containers(withLabel:)`.
     public func labels(ofContainer id: String) async throws(EngineError) -> [String: String] {
         struct Config: Decodable {
@@ -217,15 +348,22 @@ public final class DockerEngine: ContainerEngine {
         _ method: String, _ path: String, body: Data? = nil, versioned: Bool = true, timeout: Double
     ) async -> CurlResponse {
         let prefix = versioned ? "/v\(Self.minimumAPIVersion)" : ""
-        return await http.perform(
-            method: method, url: "http://localhost\(prefix)\(path)", unixSocket: socketPath,
-            headers: body == nil ? [] : ["Content-Type: application/json"], body: body, timeout: timeout)
+        let connection = self.connection
+        let headers = body == nil ? [] : ["Content-Type: application/json"]
+        return await http.withHandle { curl in
+            connection.perform(
+                curl, method: method, path: prefix + path, headers: headers, body: body, timeout: timeout)
+        }
     }
 
     private func check(_ response: CurlResponse, what: String) throws(EngineError) {
         guard response.transportSucceeded else {
-            let code: EngineError.Code = response.curlCode == 7 ? .notRunning : .transport
-            throw EngineError(code, "could not \(what): \(response.curlMessage) (socket \(socketPath))")
+            let code: EngineError.Code =
+                EngineConnection.isTLSFailure(response)
+                ? .tls : dialer != nil ? .ssh : response.curlCode == 7 ? .notRunning : .transport
+            let tunnel = dialer?.lastFailure.map { "; \($0)" } ?? ""
+            throw EngineError(
+                code, "could not \(what): \(response.curlMessage) (engine \(connection.display)\(tunnel))")
         }
         guard (200..<300).contains(response.status) else {
             let message = Self.daemonMessage(response.body)

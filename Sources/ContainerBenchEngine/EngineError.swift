@@ -5,7 +5,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The kind of failure, for callers that branch on it.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case notRunning, transport, http, decoding, unsupportedAPI, notFound, timeout
+            case notRunning, transport, http, decoding, unsupportedAPI, notFound, timeout, badEndpoint, tls, ssh
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -24,6 +24,12 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let notFound = Code(.notFound)
         /// Waiting for something the engine should report took too long.
         public static let timeout = Code(.timeout)
+        /// The engine address (`--engine`, `DOCKER_HOST`) cannot be used as given.
+        public static let badEndpoint = Code(.badEndpoint)
+        /// The TLS connection failed: a certificate is missing, unreadable, not trusted, or refused by the engine.
+        public static let tls = Code(.tls)
+        /// ssh could not reach the host, or `docker system dial-stdio` failed there.
+        public static let ssh = Code(.ssh)
 
         public var description: String { "\(value)" }
     }

@@ -41,12 +41,25 @@ public final class EngineEventStream: ContainerEventSource {
     private let state = Box()
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts following events of containers labelled `label` on `socketPath`. Returns once the engine accepted the
-    /// request (or failed), so that no event of a container created afterwards is missed.
-    public init(socketPath: String, label: String, apiVersion: String = DockerEngine.minimumAPIVersion) {
+    /// Starts following events of containers labelled `label` on the local engine at `socketPath`.
+    public convenience init(socketPath: String, label: String, apiVersion: String = DockerEngine.minimumAPIVersion) {
+        self.init(
+            connection: EngineConnection(
+                baseURL: "http://localhost", unixSocket: socketPath, tls: nil, display: "unix://\(socketPath)"),
+            label: label, apiVersion: apiVersion)
+    }
+
+    /// Starts following events of containers labelled `label` on `engine` (through its socket, TLS or tunnel).
+    public convenience init(engine: DockerEngine, label: String) {
+        self.init(connection: engine.connection, label: label)
+    }
+
+    /// Starts following events of containers labelled `label` through `connection`. Returns once the engine
+    /// accepted the request (or failed), so that no event of a container created afterwards is missed.
+    package init(connection: EngineConnection, label: String, apiVersion: String = DockerEngine.minimumAPIVersion) {
         let filters =
             "{\"type\":[\"container\"],\"label\":[\"\(label)\"],\"event\":[\"health_status\",\"die\",\"oom\"]}"
-        let url = "http://localhost/v\(apiVersion)/events?filters=\(DockerEngine.escape(filters))"
+        let path = "/v\(apiVersion)/events?filters=\(DockerEngine.escape(filters))"
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [state, finished] in
             defer { finished.signal() }
@@ -57,8 +70,8 @@ public final class EngineEventStream: ContainerEventSource {
             }
             var buffer = Data()
             var signalled = false
-            let response = curl.perform(
-                url: url, unixSocket: socketPath, timeout: 0,
+            let response = connection.perform(
+                curl, path: path, timeout: 0,
                 onChunk: { chunk in
                     if !signalled {
                         signalled = true
@@ -120,7 +133,8 @@ public final class EngineEventStream: ContainerEventSource {
         state.withLock { $0.stopped = true }
     }
 
-    static func parse(_ line: Data) -> EngineEvent? {
+    /// One line of `GET /events` (Docker's or Podman's shape) as an event; nil for lines it cannot read.
+    package static func parse(_ line: Data) -> EngineEvent? {
         struct Actor: Decodable {
             var id: String
             var attributes: [String: String]?
@@ -144,8 +158,17 @@ public final class EngineEventStream: ContainerEventSource {
         guard let raw = try? JSONDecoder().decode(Raw.self, from: line) else { return nil }
         guard let id = raw.actor?.id ?? raw.id, let action = raw.action ?? raw.status else { return nil }
         let wall = Date(timeIntervalSince1970: Double(raw.timeNano ?? 0) / 1_000_000_000)
-        let exitCode = raw.actor?.attributes?["exitCode"].flatMap { Int($0) }
+        let attributes = raw.actor?.attributes ?? [:]
+        // Docker says "exitCode"; Podman's compatible API says "containerExitCode" (on every event: only a die's
+        // counts).
+        let exitCode = (attributes["exitCode"] ?? attributes["containerExitCode"]).flatMap { Int($0) }
+        // Docker's action is "health_status: healthy"; Podman's is "health_status" with the state as an attribute.
+        var normalized = action
+        if action == "health_status", let health = attributes["health_status"] {
+            normalized = "health_status: \(health)"
+        }
         return EngineEvent(
-            containerID: id, action: action, time: MonotonicClock.monotonic(fromWall: wall), exitCode: exitCode)
+            containerID: id, action: normalized, time: MonotonicClock.monotonic(fromWall: wall),
+            exitCode: normalized == "die" ? exitCode : nil)
     }
 }

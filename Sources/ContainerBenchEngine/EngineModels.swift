@@ -6,13 +6,19 @@ public struct EngineVersion: Sendable, Codable, Equatable {
     public var apiVersion: String
     public var minAPIVersion: String?
     public var kernelVersion: String?
+    /// The parts the engine names (Docker: "Engine", "containerd", "runc"; Podman: "Podman Engine", "Conmon").
+    public var components: [Component]?
 
     /// A version; see the properties.
-    public init(version: String, apiVersion: String, minAPIVersion: String? = nil, kernelVersion: String? = nil) {
+    public init(
+        version: String, apiVersion: String, minAPIVersion: String? = nil, kernelVersion: String? = nil,
+        components: [Component]? = nil
+    ) {
         self.version = version
         self.apiVersion = apiVersion
         self.minAPIVersion = minAPIVersion
         self.kernelVersion = kernelVersion
+        self.components = components
     }
 
     enum CodingKeys: String, CodingKey {
@@ -20,7 +26,42 @@ public struct EngineVersion: Sendable, Codable, Equatable {
         case apiVersion = "ApiVersion"
         case minAPIVersion = "MinAPIVersion"
         case kernelVersion = "KernelVersion"
+        case components = "Components"
     }
+
+    /// One named part of the engine.
+    public struct Component: Sendable, Codable, Equatable {
+        /// "Engine", "Podman Engine", "containerd", ...
+        public var name: String
+        /// The component's own version.
+        public var version: String
+
+        /// A component; see the properties.
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case version = "Version"
+        }
+    }
+
+    /// Which engine answered: Podman names a "Podman Engine" component in its Docker-compatible `/version`.
+    public var kind: EngineKind {
+        (components ?? []).contains { $0.name.localizedCaseInsensitiveContains("podman") } ? .podman : .docker
+    }
+}
+
+/// Which engine serves the API.
+public enum EngineKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case docker
+    /// Podman's Docker-compatible API (`podman system service`).
+    case podman
+
+    /// "Docker" or "Podman".
+    public var description: String { self == .docker ? "Docker" : "Podman" }
 }
 
 /// The engine's `/info` answer, trimmed.
@@ -31,11 +72,20 @@ public struct EngineInfo: Sendable, Codable, Equatable {
     public var cpus: Int
     public var memoryBytes: Int64
     public var serverVersion: String?
+    /// The engine host's name.
+    public var name: String?
+    /// The engine's own id (stable per installation).
+    public var id: String?
+    /// The engine host's kernel.
+    public var kernelVersion: String?
+    /// The engine host's operating system.
+    public var operatingSystem: String?
 
     /// Engine facts; see the properties.
     public init(
         storageDriver: String, cgroupVersion: String?, cgroupDriver: String?, cpus: Int, memoryBytes: Int64,
-        serverVersion: String? = nil
+        serverVersion: String? = nil, name: String? = nil, id: String? = nil, kernelVersion: String? = nil,
+        operatingSystem: String? = nil
     ) {
         self.storageDriver = storageDriver
         self.cgroupVersion = cgroupVersion
@@ -43,6 +93,10 @@ public struct EngineInfo: Sendable, Codable, Equatable {
         self.cpus = cpus
         self.memoryBytes = memoryBytes
         self.serverVersion = serverVersion
+        self.name = name
+        self.id = id
+        self.kernelVersion = kernelVersion
+        self.operatingSystem = operatingSystem
     }
 
     enum CodingKeys: String, CodingKey {
@@ -52,6 +106,10 @@ public struct EngineInfo: Sendable, Codable, Equatable {
         case cpus = "NCPU"
         case memoryBytes = "MemTotal"
         case serverVersion = "ServerVersion"
+        case name = "Name"
+        case id = "ID"
+        case kernelVersion = "KernelVersion"
+        case operatingSystem = "OperatingSystem"
     }
 }
 
@@ -271,4 +329,7 @@ public enum ContainerLabels {
     public static let pid = "io.containerbench.pid"
     public static let service = "io.containerbench.service"
     public static let driver = "io.containerbench.driver"
+    /// The port the trial's service listens on (host network), so a run that finds the port taken can name the
+    /// containerbench container holding it.
+    public static let port = "io.containerbench.port"
 }

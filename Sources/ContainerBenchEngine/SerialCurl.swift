@@ -22,14 +22,14 @@ package final class SerialCurl: Sendable {
 
     /// Performs one request (see `CurlEasy.perform`), off the cooperative pool.
     package func perform(
-        method: String = "GET", url: String, unixSocket: String? = nil, headers: [String] = [], body: Data? = nil,
-        timeout: Double, connectTimeout: Double = 2
+        method: String = "GET", url: String, unixSocket: String? = nil, tls: EngineTLSFiles? = nil,
+        headers: [String] = [], body: Data? = nil, timeout: Double, connectTimeout: Double = 2
     ) async -> CurlResponse {
         await executor.run { [handle] in
             handle.easy.withLock { easy in
                 easy.perform(
-                    method: method, url: url, unixSocket: unixSocket, headers: headers, body: body, timeout: timeout,
-                    connectTimeout: connectTimeout)
+                    method: method, url: url, unixSocket: unixSocket, tls: tls, headers: headers, body: body,
+                    timeout: timeout, connectTimeout: connectTimeout)
             }
         }
     }

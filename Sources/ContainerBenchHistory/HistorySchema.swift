@@ -8,7 +8,7 @@ import GRDB
 /// migrates in place. The DDL is written once, in SQLite's dialect; `HistoryDDL` translates it for PostgreSQL.
 enum HistorySchema {
     /// The migration identifiers this binary knows, oldest first.
-    static let identifiers = ["v1", "v2", "v3", "v4"]
+    static let identifiers = ["v1", "v2", "v3", "v4", "v5"]
 
     /// The migrator of SQLite files, in registration order (GRDB records applied migrations in
     /// `grdb_migrations`).
@@ -30,6 +30,7 @@ enum HistorySchema {
         case "v2": ddl = version2
         case "v3": ddl = version3
         case "v4": ddl = version4
+        case "v5": ddl = version5
         default: throw HistoryError(.newerSchema, path: "", detail: "unknown migration \(identifier)")
         }
         for statement in HistoryDDL.statements(ddl, for: connection.dialect) {
@@ -317,5 +318,14 @@ enum HistorySchema {
         DROP TABLE metric_values;
         ALTER TABLE metric_values_v4 RENAME TO metric_values;
         DROP INDEX trials_by_pair;
+        """
+
+    /// v5: where and how each trial was measured (`MeasurementProvenance`, JSON: clock, probe origin, memory
+    /// source), the engine's host as the engine reports it (`EngineHostFacts`, JSON), and each image's inventory
+    /// (`ImageInventory`, JSON: Python distributions and Debian packages). All null in older runs.
+    static let version5 = """
+        ALTER TABLE trials ADD COLUMN provenance TEXT;
+        ALTER TABLE environments ADD COLUMN engine_host TEXT;
+        ALTER TABLE images ADD COLUMN inventory TEXT;
         """
 }

@@ -54,7 +54,9 @@ enum HistoryRunReader {
             baseImages: try HistoryCoding.decodeJSON([String: String].self, row.baseImages, "base_images"),
             baseImageUses: try HistoryCoding.decodeJSON([BaseImageUse].self, row.baseImageUses, "base_image_uses"),
             lockHashes: try HistoryCoding.decodeJSON([String: String].self, row.lockHashes, "lock_hashes"),
-            gitCommit: row.gitCommit, gitDirty: row.gitDirty, limits: row.limits, indexMode: row.indexMode)
+            gitCommit: row.gitCommit, gitDirty: row.gitDirty, limits: row.limits, indexMode: row.indexMode,
+            engineHost: try row.engineHost.map { try HistoryCoding.decodeJSON(EngineHostFacts.self, $0, "engine_host") }
+        )
     }
 
     private static func builds(runID: String, _ connection: any HistoryConnection) throws -> [BuildRecord] {
@@ -94,11 +96,12 @@ enum HistoryRunReader {
         for row in layerRows {
             layers[row.imageID, default: []].append(ImageLayer(createdBy: row.createdBy, bytes: row.bytes))
         }
-        return rows.map { row in
+        return try rows.map { row in
             ImageRecord(
                 service: row.service, driver: row.driver, imageID: row.imageID, bytes: row.bytes,
                 compressedBytes: row.compressedBytes, baseBytes: row.baseBytes,
-                layers: row.id.flatMap { layers[$0] } ?? [], user: row.user, hasHealthcheck: row.hasHealthcheck)
+                layers: row.id.flatMap { layers[$0] } ?? [], user: row.user, hasHealthcheck: row.hasHealthcheck,
+                inventory: try row.inventory.map { try HistoryCoding.decodeJSON(ImageInventory.self, $0, "inventory") })
         }
     }
 
@@ -145,7 +148,10 @@ enum HistoryRunReader {
             phases: StartupPhases(
                 created: row.createdS, started: row.startedS, running: row.runningS, firstTCP: row.firstTcpS,
                 ready: row.readyS, healthy: row.healthyS),
-            memory: memory, samples: samples, load: load, coldCache: row.coldCache)
+            memory: memory, samples: samples, load: load, coldCache: row.coldCache,
+            provenance: try row.provenance.map {
+                try HistoryCoding.decodeJSON(MeasurementProvenance.self, $0, "provenance")
+            })
     }
 
     /// A trial's failure: the stored case (schema v3 on), or the text of an older file as an `unknown` case.

@@ -65,7 +65,8 @@ enum HistoryRunWriter {
             harnessVersion: environment.harnessVersion, baseImages: try HistoryCoding.json(environment.baseImages),
             lockHashes: try HistoryCoding.json(environment.lockHashes), gitCommit: environment.gitCommit,
             gitDirty: environment.gitDirty, limits: environment.limits, indexMode: environment.indexMode,
-            baseImageUses: try HistoryCoding.json(environment.baseImageUses))
+            baseImageUses: try HistoryCoding.json(environment.baseImageUses),
+            engineHost: try environment.engineHost.map(HistoryCoding.json))
     }
 
     private static func insertBuilds(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
@@ -94,12 +95,13 @@ enum HistoryRunWriter {
     }
 
     private static func insertImages(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {
-        let rows = runs.flatMap { run in
-            run.images.enumerated().map { position, image in
+        let rows = try runs.flatMap { run in
+            try run.images.enumerated().map { position, image in
                 ImageRow(
                     id: nil, runID: run.id, position: position, service: image.service, driver: image.driver,
                     imageID: image.imageID, bytes: image.bytes, compressedBytes: image.compressedBytes,
-                    baseBytes: image.baseBytes, user: image.user, hasHealthcheck: image.hasHealthcheck)
+                    baseBytes: image.baseBytes, user: image.user, hasHealthcheck: image.hasHealthcheck,
+                    inventory: try image.inventory.map(HistoryCoding.json))
             }
         }
         let ids = try keys(try connection.insert(rows, returning: ["id", "run_id", "position"]))
@@ -165,7 +167,7 @@ enum HistoryRunWriter {
             memoryMeanIntervalS: memory?.meanIntervalSeconds, loadRequests: load?.requests,
             loadFailures: load?.failures, loadConcurrency: load?.concurrency, loadSeconds: load?.seconds,
             loadLatencyP50S: load?.latencyP50, loadLatencyP95S: load?.latencyP95, loadLatencyMaxS: load?.latencyMax,
-            loadMemoryPeakBytes: load?.memoryPeakBytes)
+            loadMemoryPeakBytes: load?.memoryPeakBytes, provenance: try trial.provenance.map(HistoryCoding.json))
     }
 
     /// The flat samples plots and regression queries read (every metric per service × driver, and per build

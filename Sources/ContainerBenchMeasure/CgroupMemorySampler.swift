@@ -16,6 +16,12 @@ public struct CgroupMemorySampler: MemorySampler {
         self.interval = interval
     }
 
+    /// The container's cgroup files.
+    public var source: MeasurementProvenance.MemorySource { .cgroupFiles }
+
+    /// `interval`.
+    public var nominalInterval: Double? { interval }
+
     public func start(containerID: String, origin: Double) -> (any MemoryRecording)? {
         guard let location = CgroupMemoryRecording.locate(containerID: containerID, root: root) else { return nil }
         return CgroupMemoryRecording(location: location, origin: origin, interval: interval)
@@ -42,14 +48,26 @@ public final class CgroupMemoryRecording: MemoryRecording {
     private let box = Box()
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Finds the cgroup directory of container `id` on this host, trying cgroupfs and systemd layouts of v1 and v2.
+    /// Finds the cgroup directory of container `id` on this host, trying Docker's and Podman's layouts (cgroupfs
+    /// and systemd drivers) of v1 and v2: `docker/<id>`, `system.slice/docker-<id>.scope`,
+    /// `libpod_parent/libpod-<id>`, `machine.slice/libpod-<id>.scope`, and rootless Podman's user slices.
     public static func locate(containerID id: String, root: String = "/sys/fs/cgroup") -> Location? {
-        let candidates: [(String, Int)] = [
+        var candidates: [(String, Int)] = [
             ("\(root)/memory/docker/\(id)", 1),
             ("\(root)/memory/system.slice/docker-\(id).scope", 1),
             ("\(root)/system.slice/docker-\(id).scope", 2),
             ("\(root)/docker/\(id)", 2),
+            ("\(root)/memory/libpod_parent/libpod-\(id)", 1),
+            ("\(root)/memory/machine.slice/libpod-\(id).scope", 1),
+            ("\(root)/libpod_parent/libpod-\(id)", 2),
+            ("\(root)/machine.slice/libpod-\(id).scope", 2),
         ]
+        // Rootless Podman (v2, systemd): user.slice/user-UID.slice/user@UID.service/user.slice/libpod-<id>.scope.
+        let users = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/user.slice")) ?? []
+        for slice in users where slice.hasPrefix("user-") && slice.hasSuffix(".slice") {
+            let uid = slice.dropFirst("user-".count).dropLast(".slice".count)
+            candidates.append(("\(root)/user.slice/\(slice)/user@\(uid).service/user.slice/libpod-\(id).scope", 2))
+        }
         for (directory, version) in candidates {
             let probe = version == 1 ? "memory.usage_in_bytes" : "memory.current"
             if FileManager.default.fileExists(atPath: "\(directory)/\(probe)") {
@@ -86,16 +104,7 @@ public final class CgroupMemoryRecording: MemoryRecording {
         let finished = self.finished
         await runOnBackgroundThread { _ = finished.wait(timeout: .now() + 2) }
         let samples = box.mutex.withLock { $0.samples }
-        guard !samples.isEmpty else { return (nil, samples) }
-        let sampledPeak = samples.map(\.usageBytes).max() ?? 0
-        let span = (samples.last?.t ?? 0) - (samples.first?.t ?? 0)
-        let summary = MemorySummary(
-            peakBytes: max(peak ?? sampledPeak, sampledPeak),
-            workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
-            rssPeakBytes: samples.map(\.rssBytes).max() ?? 0,
-            sampleCount: samples.count,
-            meanIntervalSeconds: samples.count > 1 ? span / Double(samples.count - 1) : 0)
-        return (summary, samples)
+        return (MemorySummary(samples: samples, kernelPeak: peak), samples)
     }
 
     /// The samples taken so far.

@@ -63,17 +63,24 @@ public struct CompressedSizeMeter: Sendable {
     /// - Throws: `MeasureError` when it is not a readable `docker save` archive.
     public func measure(archive: URL) throws(MeasureError) -> CompressedImageSize {
         let started = MonotonicClock.now()
-        let reader = try ImageArchive(url: archive)
+        var size = try measure(try SavedImage(url: archive))
+        size.seconds = MonotonicClock.now() - started
+        return size
+    }
+
+    /// Measures an archive indexed already (shared with the inventory reader, so one save serves both).
+    func measure(_ saved: SavedImage) throws(MeasureError) -> CompressedImageSize {
+        let started = MonotonicClock.now()
         var layers: [CompressedLayer] = []
         var files: [[(path: String, size: Int64)]] = []
-        for entry in try reader.layerEntries() {
-            let inner = try ImageArchive(url: archive, start: entry.offset, end: entry.offset + UInt64(entry.size))
-            files.append(inner.entries.map { (path: $0.name, size: $0.size) })
+        for layer in saved.layers {
+            files.append(layer.contents.entries.map { (path: $0.name, size: $0.size) })
             let counter = try GzipByteCounter(level: level)
-            try reader.stream(entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in try counter.update(chunk)
+            try saved.archive.stream(layer.entry) { (chunk: UnsafeRawBufferPointer) throws(MeasureError) in
+                try counter.update(chunk)
             }
             let compressed = try counter.finish()
-            layers.append(CompressedLayer(path: entry.name, bytes: entry.size, compressedBytes: compressed))
+            layers.append(CompressedLayer(path: layer.entry.name, bytes: layer.entry.size, compressedBytes: compressed))
         }
         return CompressedImageSize(
             layers: layers, seconds: MonotonicClock.now() - started, waste: LayerWaste.measure(layers: files))

@@ -1,19 +1,23 @@
 import ContainerBenchEngine
+import ContainerBenchModel
 import ContainerBenchSupport
 import Foundation
 
-/// Asks `http://127.0.0.1:PORT/PATH` whether a service is ready. Only loopback is ever probed. Each attempt runs on
-/// the probe's own thread with its own curl handle, and is stamped there, on CLOCK_MONOTONIC.
+/// Asks `http://HOST:PORT/PATH` whether a service is ready: 127.0.0.1 for a local engine (only loopback), the engine
+/// host's address for a remote one. Each attempt runs on the probe's own thread with its own curl handle, and is
+/// stamped there, on CLOCK_MONOTONIC.
 public final class HTTPReadinessProbe: ReadinessProbe {
+    public let host: String
     public let port: Int
     public let path: String
     /// Upper bound of one attempt, so a service that accepts but never answers cannot stall the loop.
     public let attemptTimeout: Double
     private let curl: SerialCurl
 
-    /// Makes a probe of 127.0.0.1:`port``path`.
+    /// Makes a probe of `host`:`port``path`.
     /// - Throws: `EngineError` when libcurl cannot be initialised.
-    public init(port: Int, path: String, attemptTimeout: Double = 1.0) throws {
+    public init(host: String = "127.0.0.1", port: Int, path: String, attemptTimeout: Double = 1.0) throws {
+        self.host = host
         self.port = port
         self.path = path
         self.attemptTimeout = attemptTimeout
@@ -21,7 +25,12 @@ public final class HTTPReadinessProbe: ReadinessProbe {
     }
 
     /// The URL probed.
-    public var url: String { "http://127.0.0.1:\(port)\(path)" }
+    public var url: String { "http://\(Self.authority(host: host, port: port))\(path)" }
+
+    /// `host:port`, with an IPv6 address in brackets.
+    public static func authority(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 
     /// Makes one attempt.
     public func attempt() async -> ProbeAttempt {
@@ -47,6 +56,19 @@ public final class HTTPReadinessProbe: ReadinessProbe {
 
     /// Whether anything at all accepts connections on the port now (used to refuse a run whose port is taken).
     public static func portAnswers(_ port: Int) -> Bool {
+        portAnswers(port, host: "127.0.0.1")
+    }
+
+    /// Whether anything accepts TCP connections on `host`:`port` now (within half a second).
+    public static func portAnswers(_ port: Int, host: String) -> Bool {
+        guard host != "127.0.0.1" else { return loopbackAnswers(port) }
+        guard let curl = try? CurlEasy() else { return false }
+        let response = curl.perform(
+            url: "http://\(authority(host: host, port: port))/", timeout: 0.5, connectTimeout: 0.5)
+        return response.connectSeconds != nil || response.status > 0
+    }
+
+    private static func loopbackAnswers(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -67,17 +89,26 @@ public final class HTTPReadinessProbe: ReadinessProbe {
 public struct HTTPReadinessProbes: ReadinessProbeFactory {
     /// Upper bound of one attempt.
     public var attemptTimeout: Double
+    /// Where services are reached: 127.0.0.1, or a remote engine's host.
+    public var host: String
+    /// Where the probes run relative to the engine's host.
+    public var origin: MeasurementProvenance.ProbeOrigin
 
-    /// Probes whose attempts last at most `attemptTimeout` seconds.
-    public init(attemptTimeout: Double = 1.0) {
+    /// Probes of `host` whose attempts last at most `attemptTimeout` seconds.
+    public init(
+        attemptTimeout: Double = 1.0, host: String = "127.0.0.1",
+        origin: MeasurementProvenance.ProbeOrigin = .engineHost
+    ) {
         self.attemptTimeout = attemptTimeout
+        self.host = host
+        self.origin = origin
     }
 
     public func makeProbe(port: Int, path: String) throws -> any ReadinessProbe {
-        try HTTPReadinessProbe(port: port, path: path, attemptTimeout: attemptTimeout)
+        try HTTPReadinessProbe(host: host, port: port, path: path, attemptTimeout: attemptTimeout)
     }
 
     public func portIsTaken(_ port: Int) -> Bool {
-        HTTPReadinessProbe.portAnswers(port)
+        host == "127.0.0.1" ? HTTPReadinessProbe.portAnswers(port) : HTTPReadinessProbe.portAnswers(port, host: host)
     }
 }

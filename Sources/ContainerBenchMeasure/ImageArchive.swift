@@ -12,9 +12,19 @@ struct ImageArchive {
         var size: Int64
     }
 
+    /// A hard or symbolic link in the tar (an image's layer has both; the inventory resolves them).
+    struct Link: Equatable {
+        var name: String
+        /// A hard link's target is another entry of the same tar; a symbolic link's is a path, maybe relative.
+        var target: String
+        var isHard: Bool
+    }
+
     let url: URL
     /// Regular files, in archive order.
     let entries: [Entry]
+    /// Hard and symbolic links, in archive order.
+    let links: [Link]
 
     /// Indexes the archive at `url` (headers only; the file contents are not read), or the tar stored inside it at
     /// `start` (a layer of a saved image) up to `end`.
@@ -26,8 +36,10 @@ struct ImageArchive {
         }
         defer { try? handle.close() }
         var entries: [Entry] = []
+        var links: [Link] = []
         var offset: UInt64 = start
         var longName: String?
+        var longLink: String?
         do { try handle.seek(toOffset: start) } catch {
             throw MeasureError("cannot seek in the image archive \(url.path) to byte \(start): \(error)")
         }
@@ -52,6 +64,11 @@ struct ImageArchive {
                 name = pending
                 longName = nil
             }
+            var linkTarget = Self.text(bytes[157..<257])
+            if let pending = longLink {
+                linkTarget = pending
+                longLink = nil
+            }
             let dataOffset = offset
             let padded = (UInt64(size) + 511) / 512 * 512
             switch type {
@@ -59,8 +76,15 @@ struct ImageArchive {
                 // GNU long name, or a PAX header that may carry `path=`: both name the next entry.
                 let data = (try? handle.read(upToCount: Int(size))) ?? Data()
                 longName = type == UInt8(ascii: "L") ? Self.text(ArraySlice(data)) : Self.paxPath(data)
+                if type == UInt8(ascii: "x") { longLink = Self.paxPath(data, key: "linkpath") }
+            case UInt8(ascii: "K"):
+                // GNU long link target of the next entry.
+                let data = (try? handle.read(upToCount: Int(size))) ?? Data()
+                longLink = Self.text(ArraySlice(data))
             case UInt8(ascii: "0"), 0:
                 entries.append(Entry(name: name, offset: dataOffset, size: size))
+            case UInt8(ascii: "1"), UInt8(ascii: "2"):
+                links.append(Link(name: name, target: linkTarget, isHard: type == UInt8(ascii: "1")))
             default:
                 break
             }
@@ -70,6 +94,7 @@ struct ImageArchive {
             }
         }
         self.entries = entries
+        self.links = links
     }
 
     /// The layer files `manifest.json` lists, in order (first image of the archive).
@@ -96,6 +121,11 @@ struct ImageArchive {
 
     /// Reads a (small) entry whole.
     func read(_ entry: Entry) throws(MeasureError) -> Data {
+        try Self.read(entry, from: url)
+    }
+
+    /// Reads a (small) entry of the archive at `url` whole (entries of a layer carry offsets into the saved file).
+    static func read(_ entry: Entry, from url: URL) throws(MeasureError) -> Data {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw MeasureError("cannot open the image archive \(url.path)")
         }
@@ -154,12 +184,12 @@ struct ImageArchive {
         return Int64(digits, radix: 8)
     }
 
-    /// The `path=` record of a PAX extended header, if any.
-    static func paxPath(_ data: Data) -> String? {
+    /// The `path=` (or another `key=`) record of a PAX extended header, if any.
+    static func paxPath(_ data: Data, key: String = "path") -> String? {
         for record in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let space = record.firstIndex(of: " ") else { continue }
             let field = record[record.index(after: space)...]
-            if field.hasPrefix("path=") { return String(field.dropFirst(5)) }
+            if field.hasPrefix(key + "=") { return String(field.dropFirst(key.count + 1)) }
         }
         return nil
     }

@@ -8,15 +8,18 @@ import Foundation
 /// Discards a response body; load requests only need their status and timing.
 private let discardBody: cb_curl_write_callback = { _, size, count, _ in size * count }
 
-/// Sends a fixed number of GET requests to 127.0.0.1 at a fixed concurrency through libcurl's multi interface (one
+/// Sends a fixed number of GET requests to the service's host (127.0.0.1 for a local engine) at a fixed concurrency through libcurl's multi interface (one
 /// thread, `concurrency` transfers in flight), and records each request's latency. Bounded in count, and in time by
 /// the per-request `timeout`.
 public struct LoadGenerator: Sendable {
+    public var host: String
     public var port: Int
     public var spec: LoadSpec
     public var timeout: Double
 
-    public init(port: Int, spec: LoadSpec, timeout: Double = 10) {
+    /// Load of `spec` on `host`:`port` (the engine host's address for a remote engine).
+    public init(host: String = "127.0.0.1", port: Int, spec: LoadSpec, timeout: Double = 10) {
+        self.host = host
         self.port = port
         self.spec = spec
         self.timeout = timeout
@@ -29,7 +32,7 @@ public struct LoadGenerator: Sendable {
 
     /// Runs the load to completion, blocking the calling thread, and returns what it measured.
     public func run() -> LoadResult {
-        let url = "http://127.0.0.1:\(port)\(spec.path)"
+        let url = "http://\(HTTPReadinessProbe.authority(host: host, port: port))\(spec.path)"
         let start = MonotonicClock.now()
         var latencies: [Double] = []
         var failures = 0

@@ -13,6 +13,14 @@ public protocol MeasurementClock: Sendable {
 
     /// A wall-clock date (the engine's StartedAt, an event's time) on this clock.
     func reading(ofWallDate date: Date) -> Double
+
+    /// Which clock, and on which host it runs (recorded with every trial).
+    var provenance: String { get }
+}
+
+extension MeasurementClock {
+    /// The clock's type name.
+    public var provenance: String { "\(type(of: self))" }
 }
 
 /// CLOCK_MONOTONIC and `Task.sleep`.
@@ -28,4 +36,7 @@ public struct MonotonicMeasurementClock: MeasurementClock {
     }
 
     public func reading(ofWallDate date: Date) -> Double { MonotonicClock.monotonic(fromWall: date) }
+
+    /// CLOCK_MONOTONIC of the host running containerbench.
+    public var provenance: String { "CLOCK_MONOTONIC on the host running containerbench" }
 }

@@ -1,3 +1,4 @@
+import ContainerBenchModel
 import Foundation
 
 /// One attempt of the readiness probe.
@@ -33,10 +34,24 @@ public protocol ReadinessProbe: Sendable {
 /// Makes readiness probes, and tells whether a port is already taken before a trial starts (a probe would then
 /// measure whatever holds it).
 public protocol ReadinessProbeFactory: Sendable {
-    /// A probe of `path` on 127.0.0.1:`port`.
+    /// A probe of `path` on the service host's `port` (127.0.0.1 for a local engine).
     /// - Throws: `MeasureError` when the probe cannot be made (libcurl cannot be initialised).
     func makeProbe(port: Int, path: String) throws -> any ReadinessProbe
 
-    /// Whether anything accepts connections on 127.0.0.1:`port` now.
+    /// Whether anything accepts connections on the service host's `port` now.
     func portIsTaken(_ port: Int) -> Bool
+
+    /// The host probes connect to: 127.0.0.1, or the engine host's address for a remote engine.
+    var host: String { get }
+
+    /// Where the probes run relative to the engine's host.
+    var origin: MeasurementProvenance.ProbeOrigin { get }
+}
+
+extension ReadinessProbeFactory {
+    /// 127.0.0.1.
+    public var host: String { "127.0.0.1" }
+
+    /// On the engine's host.
+    public var origin: MeasurementProvenance.ProbeOrigin { .engineHost }
 }

@@ -51,6 +51,29 @@ public struct MeasuringInstruments: Sendable {
         self.sampler = sampler
         self.clock = clock
     }
+
+    /// The real instruments for `engine`: for a local engine (a unix socket) the probe goes to 127.0.0.1 and
+    /// memory comes from the cgroup files here; for a remote one the probe crosses the network to the engine's
+    /// host (its times include the network) and memory comes from the cgroup files there, read by a helper
+    /// container (`EngineHostMemorySampler`; the Engine API's stats when the helper cannot run).
+    public static func real(for engine: any ContainerEngine) -> MeasuringInstruments {
+        guard !engine.endpoint.isLocal else { return MeasuringInstruments() }
+        let sampler: any MemorySampler =
+            (engine as? DockerEngine).map { EngineHostMemorySampler(engine: $0) } ?? CgroupMemorySampler()
+        return MeasuringInstruments(
+            probes: HTTPReadinessProbes(host: engine.endpoint.serviceHost, origin: .acrossNetwork), sampler: sampler)
+    }
+
+    /// What a trial measured with these instruments records as its provenance.
+    public func provenance(port: Int) -> MeasurementProvenance {
+        MeasurementProvenance(
+            clock: clock.provenance, probeOrigin: probes.origin,
+            probeTarget: HTTPReadinessProbe.authority(host: probes.host, port: port), memorySource: sampler.source,
+            memoryIntervalSeconds: sampler.nominalInterval,
+            engineTimestamps: probes.origin == .acrossNetwork
+                ? "the engine host's wall clock: its offset from this host's enters running and healthy"
+                : "this host's wall clock")
+    }
 }
 
 /// Runs one startup trial: create → start → probe until ready → sample memory through the window → remove.
@@ -87,12 +110,9 @@ public struct StartupTrialRunner: Sendable {
     public func run(_ target: TrialTarget, index: Int) async -> TrialRecord {
         var record = TrialRecord(
             service: target.service, driver: target.driver, index: index, succeeded: false,
-            coldCache: options.coldCache)
+            coldCache: options.coldCache, provenance: instruments.provenance(port: target.port))
         if instruments.probes.portIsTaken(target.port) {
-            record.failure = TrialFailure(
-                .portInUse,
-                "port \(target.port) on 127.0.0.1 is already in use by another process: a probe would measure "
-                    + "that process, not \(target.service). Stop it or change the service's port.")
+            record.failure = TrialFailure(.portInUse, await portHolder(target))
             return record
         }
         if options.coldCache {
@@ -115,9 +135,10 @@ public struct StartupTrialRunner: Sendable {
                 ContainerLabels.managed: "1", ContainerLabels.run: runID,
                 ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
                 ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
+                ContainerLabels.port: String(target.port),
             ],
             memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
-            healthInterval: options.healthInterval.map { Int64($0 * 1_000_000_000) })
+            healthInterval: (options.healthInterval ?? target.health.interval).map { Int64($0 * 1_000_000_000) })
         let origin = clock.now()
         let id: String
         do {
@@ -139,6 +160,7 @@ public struct StartupTrialRunner: Sendable {
         let recording = instruments.sampler.start(containerID: id, origin: origin)
         if recording == nil {
             logger.warning("no cgroup memory files found for the container; memory not sampled")
+            record.provenance?.memorySource = .none
         }
         var probeAttempts = 0
         let outcome = await waitUntilReady(
@@ -152,7 +174,7 @@ public struct StartupTrialRunner: Sendable {
             let readyAt = origin + (record.phases.ready ?? 0)
             if let load = target.load {
                 let loadStart = clock.now() - origin
-                var result = await LoadGenerator(port: target.port, spec: load).measure()
+                var result = await LoadGenerator(host: instruments.probes.host, port: target.port, spec: load).measure()
                 let loadEnd = clock.now() - origin
                 result.memoryPeakBytes = recording?.samples.filter { $0.t >= loadStart && $0.t <= loadEnd }
                     .map(\.workingSetBytes).max()
@@ -187,6 +209,10 @@ public struct StartupTrialRunner: Sendable {
         if let beforeRemove { await beforeRemove(id, origin) }
         if let recording {
             let (summary, samples) = await recording.stop()
+            if let source = recording.source {
+                record.provenance?.memorySource = source
+                if source == .engineStats { record.provenance?.memoryIntervalSeconds = 1.0 }
+            }
             record.memory = summary
             record.samples = samples
         }
@@ -267,6 +293,31 @@ public struct StartupTrialRunner: Sendable {
         }
         record.failure = TrialFailure(.interrupted, "interrupted")
         return false
+    }
+
+    /// Why `target`'s port is taken: a containerbench container (named, with its run and whether its process lives)
+    /// or another process.
+    private func portHolder(_ target: TrialTarget) async -> String {
+        let ids = (try? await engine.containers(withLabel: "\(ContainerLabels.port)=\(target.port)")) ?? []
+        var holders: [String] = []
+        for id in ids {
+            let labels = (try? await engine.labels(ofContainer: id)) ?? [:]
+            let pid = labels[ContainerLabels.pid].flatMap { Int32($0) }
+            let alive = pid.map { kill($0, 0) == 0 || errno == EPERM } ?? false
+            holders.append(
+                "containerbench container \(id.prefix(12)) (service \(labels[ContainerLabels.service] ?? "?"), run "
+                    + "\(labels[ContainerLabels.run] ?? "?"), pid \(pid.map(String.init) ?? "?") "
+                    + "\(alive ? "still running" : "gone"))")
+        }
+        guard holders.isEmpty else {
+            return
+                "port \(target.port) on \(instruments.probes.host) is held by \(holders.joined(separator: ", ")): a probe would "
+                + "measure it, not \(target.service). `containerbench gc` removes containers of dead runs; "
+                + "`gc --all` those of live ones too."
+        }
+        return
+            "port \(target.port) on \(instruments.probes.host) is already in use by another process: a probe would measure "
+            + "that process, not \(target.service). Stop it or change the service's port."
     }
 
     /// What the engine has reported about one container so far.

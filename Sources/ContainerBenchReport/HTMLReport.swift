@@ -137,16 +137,24 @@ public struct HTMLReport: Sendable {
             out.append("<p>No absolute budgets were checked.</p>")
         } else {
             out += table(
-                ["outcome", "budget", "service/driver", "statistic", "observed", "95% CI", "limit", "margin", "n"],
+                [
+                    "outcome", "budget", "service/driver", "statistic", "observed", "limit", "decided by", "confidence",
+                    "bound", "exceedances", "trials needed", "margin", "n",
+                ],
                 evaluation.budgets.map { budget in
                     [
                         .outcome(budget.outcome), Cell(budget.budgetID), Cell("\(budget.service)/\(budget.driver)"),
                         Cell(ReportText.statistic(budget.statistic, budget.metric)),
                         .num(ReportText.value(budget.observed, budget.metric)),
-                        Cell(ReportText.interval(budget.ciLow, budget.ciHigh, budget.metric)),
-                        .num(ReportText.value(budget.limit, budget.metric)), .num(ReportText.margin(budget.margin)),
-                        .num("\(budget.n)"),
+                        .num(ReportText.value(budget.limit, budget.metric)), Cell(budget.decidedByText),
+                        .num(budget.confidenceText), Cell(budget.boundText), .num(budget.exceedancesText),
+                        .num(budget.trialsNeededText), .num(ReportText.margin(budget.margin)), .num("\(budget.n)"),
                     ]
+                })
+            out += detailList(
+                "How each budget was decided",
+                evaluation.budgets.map {
+                    ("\($0.budgetID) \($0.service)/\($0.driver) (\($0.outcome.rawValue))", $0.explanationText)
                 })
         }
         out.append("<h3>Ratio budgets</h3>")
@@ -154,18 +162,33 @@ public struct HTMLReport: Sendable {
             out.append("<p>No ratio budgets were checked.</p>")
         } else {
             out += table(
-                ["outcome", "budget", "service", "ratio of", "ratio", "95% CI", "limit"],
+                [
+                    "outcome", "budget", "service", "ratio of", "ratio (medians)", "interval", "limit", "decided by",
+                    "confidence", "builds a side", "builds needed",
+                ],
                 evaluation.ratios.map { ratio in
                     [
                         .outcome(ratio.outcome), Cell(ratio.budgetID), Cell(ratio.service),
                         Cell("\(ratio.metric.rawValue) \(ratio.numerator)/\(ratio.denominator)"),
-                        .num(ReportText.ratio(ratio.ratio)), Cell(ReportText.ratioInterval(ratio.ciLow, ratio.ciHigh)),
+                        .num(ReportText.ratio(ratio.ratio)), Cell(ratio.intervalText),
                         .num(ReportText.ratio(ratio.limit)),
+                        Cell(ratio.decidedByText), .num(ratio.confidenceText), .num(ratio.buildsText),
+                        .num(ratio.buildsNeededText),
                     ]
                 })
+            out += detailList(
+                "How each ratio was decided",
+                evaluation.ratios.map { ("\($0.budgetID) \($0.service) (\($0.outcome.rawValue))", $0.explanationText) })
         }
         out.append("</section>")
         return out
+    }
+
+    /// A collapsed list of "label: text" items.
+    private func detailList(_ summary: String, _ items: [(String, String)]) -> [String] {
+        guard !items.isEmpty else { return [] }
+        return ["<details><summary>\(esc(summary))</summary>", "<ul>"]
+            + items.map { "<li><b>\(esc($0.0))</b>: \(esc($0.1))</li>" } + ["</ul>", "</details>"]
     }
 
     private func driverSection(_ digest: ReportDigest) -> [String] {
@@ -209,21 +232,37 @@ public struct HTMLReport: Sendable {
         guard let baseline = evaluation.baselineDescription else {
             return out + ["<p>No baseline was given or found: regressions were not checked.</p>", "</section>"]
         }
-        out.append("<p>Against <b>\(esc(baseline))</b>: Mann-Whitney p-values, Benjamini-Hochberg adjusted.</p>")
-        let rows: [[Cell]] = evaluation.regressions.map { finding in
-            let change = finding.change.rawValue + (finding.acknowledged ? " (acknowledged)" : "")
+        let findings = evaluation.regressions
+        out.append("<p>Against <b>\(esc(baseline))</b>: \(esc(RegressionTally(findings).sentence)).</p>")
+        out.append(
+            "<p>Screen: the run's mean log against the baseline runs', noise taken between runs; its interval is a "
+                + "two-sided 95% t interval of the run-level ratio, and p (one-sided) is its p that the run is not "
+                + "worse (not better, for improvements). Same-sitting A/B: B ÷ A of the baseline's image (A) and this "
+                + "one (B) measured interleaved; its lower bound is one-sided at one minus the test's level, its upper "
+                + "bound at the futility confidence.</p>")
+        let rows: [[Cell]] = findings.map { finding in
+            var change = finding.wasDropped ? "dropped (unchanged)" : finding.change.rawValue
+            if finding.acknowledged { change += " (acknowledged)" }
             return [
                 Cell(change, finding.acknowledged ? "acknowledged" : finding.change.rawValue),
                 Cell("\(finding.service)/\(finding.driver)"), Cell(finding.metric.rawValue),
                 .num("\(ReportText.value(finding.baselineMedian, finding.metric)) (n=\(finding.baselineN))"),
                 .num("\(ReportText.value(finding.currentMedian, finding.metric)) (n=\(finding.currentN))"),
-                .num(ReportText.ratio(finding.ratio)),
-                Cell(ReportText.ratioInterval(finding.ratioCILow, finding.ratioCIHigh)),
-                .num(ReportText.pValue(finding.pValue)), .num(ReportText.pValue(finding.adjustedPValue)),
+                .num(ReportText.ratio(finding.ratio)), Cell(finding.methodText), Cell(finding.screenIntervalText),
+                .num(finding.pText), Cell(finding.abCellText), .num(finding.detectableText),
+                Cell(finding.tableNoteText),
             ]
         }
         out += table(
-            ["change", "service/driver", "metric", "baseline", "current", "ratio", "95% CI", "p", "p (BH)"], rows)
+            [
+                "change", "service/driver", "metric", "baseline", "current", "ratio", "method", "screen: 95% interval",
+                "p (one-sided)", "same-sitting A/B", "could have seen", "note",
+            ], rows)
+        out += detailList(
+            "How each comparison was decided",
+            findings.map {
+                ("\($0.service)/\($0.driver) \($0.metric.rawValue) (\($0.change.rawValue))", $0.detailText)
+            })
         out.append("<h3>Acknowledged changes</h3>")
         let acknowledged = evaluation.regressions.filter(\.acknowledged)
         if acknowledged.isEmpty {
@@ -346,7 +385,10 @@ public struct HTMLReport: Sendable {
             out += table(
                 ["outcome", "check", "service/driver", "detail"],
                 evaluation.policy.map {
-                    [.outcome($0.outcome), Cell($0.check), Cell("\($0.service)/\($0.driver)"), Cell($0.detail)]
+                    [
+                        $0.failsRun || $0.outcome != .fail ? .outcome($0.outcome) : Cell("warn", "inconclusive"),
+                        Cell($0.check), Cell("\($0.service)/\($0.driver)"), Cell($0.detail),
+                    ]
                 })
         }
         if !warnings.isEmpty {

@@ -2,16 +2,18 @@ import ContainerBenchModel
 import ContainerBenchPlot
 import Foundation
 
-/// The run as versioned JSON (`containerbench.report/v1`), documented in docs/report-schema.md.
+/// The run as versioned JSON (`containerbench.report/v2`), documented in docs/report-schema.md.
 ///
-/// Fields are only ever added within v1; a removal or a change of meaning makes v2.
+/// Fields are only ever added within a version; a removal or a change of meaning makes the next. v2 is v1 with the
+/// meanings issue 14 changed (budget bounds with their own coverage, one-sided p, no Benjamini-Hochberg) and the
+/// fields that say how each verdict was decided.
 public struct JSONReport: Sendable {
     /// The schema string every document carries.
-    public static let schema = "containerbench.report/v1"
+    public static let schema = "containerbench.report/v2"
 
     /// The document, as encoded; decode reports with it.
     public struct Document: Sendable, Codable, Equatable {
-        /// Always `containerbench.report/v1`.
+        /// Always `containerbench.report/v2`.
         public var schema: String
         /// `containerbench <version>`.
         public var generator: String
@@ -131,6 +133,8 @@ public struct JSONReport: Sendable {
         public var user: String?
         /// Whether it declares a HEALTHCHECK.
         public var hasHealthcheck: Bool
+        /// What is installed (Python distributions, Debian packages), when it was read.
+        public var inventory: ImageInventory?
     }
 
     /// The baseline comparison.
@@ -209,7 +213,7 @@ public struct JSONReport: Sendable {
                 ImageEntry(
                     service: $0.service, driver: $0.driver, imageID: $0.imageID, bytes: $0.bytes,
                     compressedBytes: $0.compressedBytes, uniqueBytes: $0.uniqueBytes, layerCount: $0.layers.count,
-                    user: $0.user, hasHealthcheck: $0.hasHealthcheck)
+                    user: $0.user, hasHealthcheck: $0.hasHealthcheck, inventory: $0.inventory)
             },
             budgets: evaluation.budgets,
             ratios: evaluation.ratios,
@@ -224,7 +228,7 @@ public struct JSONReport: Sendable {
         )
     }
 
-    /// The encoder and decoder settings of v1: sorted keys, ISO 8601 dates, non-finite numbers as strings.
+    /// The encoder and decoder settings of v1 and v2: sorted keys, ISO 8601 dates, non-finite numbers as strings.
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -234,7 +238,7 @@ public struct JSONReport: Sendable {
         return encoder
     }
 
-    /// A decoder for v1 documents.
+    /// A decoder for v2 documents (and v1: every field v2 added is optional).
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -150,18 +150,23 @@ public struct JUnitReport: Sendable {
         let subject = "\(budget.service)/\(budget.driver) \(ReportText.statistic(budget.statistic, budget.metric))"
         let observed = ReportText.value(budget.observed, budget.metric)
         let limit = ReportText.value(budget.limit, budget.metric)
-        let ci = ReportText.interval(budget.ciLow, budget.ciHigh, budget.metric)
+        let how = "decided by \(budget.decidedByText), confidence \(budget.confidenceText)"
+        let body =
+            "observed \(observed), limit \(limit), margin \(ReportText.margin(budget.margin)), n=\(budget.n); \(how); "
+            + "bound \(budget.boundText); exceedances \(budget.exceedancesText); trials needed "
+            + "\(budget.trialsNeededText)\n\(budget.explanationText)"
         switch budget.outcome {
         case .pass:
-            return .pass(note: "\(subject) \(observed) within \(limit) (95% CI \(ci), n=\(budget.n))")
+            return .pass(note: "\(subject) \(observed) below \(limit) (\(how)): \(budget.explanationText)")
         case .fail:
             return .failure(
-                message:
-                    "\(subject) \(observed) exceeds the limit \(limit) (margin \(ReportText.margin(budget.margin)))",
-                body: "observed \(observed), 95% CI \(ci), limit \(limit), n=\(budget.n)")
+                message: "\(subject) \(observed) is not below the limit \(limit) (\(how)): \(budget.explanationText)",
+                body: body)
         case .inconclusive:
+            let needed = budget.trialsNeededText
             return .skipped(
-                "inconclusive: \(subject) \(observed), 95% CI \(ci) straddles the limit \(limit); run more trials")
+                "inconclusive: \(subject) \(observed) against the limit \(limit) (\(how)): \(budget.explanationText)"
+                    + (needed == "unknown" || needed == "n/a" ? "" : "; \(needed) trials would decide"))
         case .missing:
             return .skipped("missing: no samples of \(subject) (the build or every trial failed)")
         }
@@ -170,15 +175,22 @@ public struct JUnitReport: Sendable {
     private func ratioResult(_ ratio: RatioVerdict) -> Result {
         let subject = "\(ratio.service) \(ratio.metric.rawValue) \(ratio.numerator)/\(ratio.denominator)"
         let value = ReportText.ratio(ratio.ratio)
-        let ci = ReportText.ratioInterval(ratio.ciLow, ratio.ciHigh)
         let limit = ReportText.ratio(ratio.limit)
+        let how =
+            "interval \(ratio.intervalText), decided by \(ratio.decidedByText), confidence \(ratio.confidenceText), "
+            + "\(ratio.buildsText) builds a side"
         switch ratio.outcome {
-        case .pass: return .pass(note: "\(subject) = \(value) (95% CI \(ci)) within \(limit)")
+        case .pass: return .pass(note: "\(subject) = \(value) below \(limit) (\(how)): \(ratio.explanationText)")
         case .fail:
             return .failure(
-                message: "\(subject) = \(value) exceeds the limit \(limit)", body: "ratio \(value), 95% CI \(ci)")
+                message: "\(subject) = \(value) is not below the limit \(limit) (\(how)): \(ratio.explanationText)",
+                body: "ratio \(value), limit \(limit); \(how); builds needed \(ratio.buildsNeededText)\n"
+                    + ratio.explanationText)
         case .inconclusive:
-            return .skipped("inconclusive: \(subject) = \(value), 95% CI \(ci) straddles \(limit); run more trials")
+            let needed = ratio.buildsNeededText
+            return .skipped(
+                "inconclusive: \(subject) = \(value) against the limit \(limit) (\(how)): \(ratio.explanationText)"
+                    + (needed == "unknown" || needed == "n/a" ? "" : "; \(needed) builds a side would decide"))
         case .missing:
             return .skipped("missing: \(subject) has no samples for one of the drivers")
         }
@@ -186,28 +198,32 @@ public struct JUnitReport: Sendable {
 
     private func regressionResult(_ finding: RegressionFinding) -> Result {
         let subject = "\(finding.service)/\(finding.driver) \(finding.metric.rawValue)"
-        let detail =
+        let figures =
             "baseline \(ReportText.value(finding.baselineMedian, finding.metric)) (n=\(finding.baselineN)), "
             + "current \(ReportText.value(finding.currentMedian, finding.metric)) (n=\(finding.currentN)), "
-            + "ratio \(ReportText.ratio(finding.ratio)) "
-            + "95% CI \(ReportText.ratioInterval(finding.ratioCILow, finding.ratioCIHigh)), "
-            + "p=\(ReportText.pValue(finding.pValue)), adjusted p=\(ReportText.pValue(finding.adjustedPValue))"
+            + "ratio \(ReportText.ratio(finding.ratio)), p (one-sided) \(finding.pText)"
+        let detail = "\(figures)\n\(finding.detailText)"
         switch finding.change {
         case .regression where finding.acknowledged:
             return .pass(note: "acknowledged regression: \(detail)")
         case .regression:
             return .failure(
-                message: "\(subject) regressed \(ReportText.ratio(finding.ratio)) vs baseline", body: detail)
+                message: "\(subject) regressed \(ReportText.ratio(finding.ratio)) vs baseline (\(finding.methodText))"
+                    + (finding.summaryNoteText.isEmpty ? "" : ": \(finding.summaryNoteText)"),
+                body: detail)
         case .improvement, .unchanged:
-            return .pass(note: "\(finding.change.rawValue): \(detail)")
+            let change = finding.wasDropped ? "dropped (unchanged)" : finding.change.rawValue
+            let detectable = finding.detectableText == "n/a" ? "" : ", could have seen \(finding.detectableText)"
+            return .pass(note: "\(change)\(detectable): \(detail)")
         case .inconclusive:
-            return .skipped("inconclusive: too few samples to test \(subject) (\(detail))")
+            return .skipped("inconclusive: \(subject) (\(finding.inconclusiveText)); \(figures)")
         }
     }
 
     private func policyResult(_ finding: PolicyFinding) -> Result {
         switch finding.outcome {
         case .pass: return .pass(note: finding.detail)
+        case .fail where !finding.failsRun: return .pass(note: "warning (policy level warn): \(finding.detail)")
         case .fail: return .failure(message: "policy \(finding.check): \(finding.detail)", body: finding.detail)
         case .inconclusive, .missing: return .skipped("\(finding.outcome.rawValue): \(finding.detail)")
         }

@@ -41,35 +41,51 @@ public struct MarkdownReport: Sendable {
         if evaluation.budgets.isEmpty {
             out.append("No absolute budgets were checked.")
         } else {
-            out.append("| | Budget | Service/driver | Statistic | Observed | 95% CI | Limit | Margin | n |")
-            out.append("|---|---|---|---|---:|---|---:|---:|---:|")
+            out.append(
+                "| | Budget | Service/driver | Statistic | Observed | Limit | Decided by | Confidence | Bound "
+                    + "| Exceedances | Trials needed | Margin | n |")
+            out.append("|---|---|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|")
             for budget in evaluation.budgets {
                 let cells = [
                     "\(budget.outcome.icon) \(budget.outcome.rawValue)", budget.budgetID,
                     "\(budget.service)/\(budget.driver)", ReportText.statistic(budget.statistic, budget.metric),
-                    ReportText.value(budget.observed, budget.metric),
-                    ReportText.interval(budget.ciLow, budget.ciHigh, budget.metric),
-                    ReportText.value(budget.limit, budget.metric), ReportText.margin(budget.margin), "\(budget.n)",
+                    ReportText.value(budget.observed, budget.metric), ReportText.value(budget.limit, budget.metric),
+                    budget.decidedByText, budget.confidenceText, budget.boundText, budget.exceedancesText,
+                    budget.trialsNeededText, ReportText.margin(budget.margin), "\(budget.n)",
                 ]
                 out.append(row(cells))
             }
+            out.append("")
+            out += details(
+                "How each budget was decided",
+                evaluation.budgets.map {
+                    "**\($0.budgetID)** \($0.service)/\($0.driver) (\($0.outcome.rawValue)): \($0.explanationText)"
+                })
         }
 
         if !evaluation.ratios.isEmpty {
             out.append("")
             out.append("### Ratio budgets")
             out.append("")
-            out.append("| | Budget | Service | Ratio of | Ratio | 95% CI | Limit |")
-            out.append("|---|---|---|---|---:|---|---:|")
+            out.append(
+                "| | Budget | Service | Ratio of | Ratio (medians) | Interval | Limit | Decided by | Confidence "
+                    + "| Builds a side | Builds needed |")
+            out.append("|---|---|---|---|---:|---|---:|---|---:|---:|---:|")
             for ratio in evaluation.ratios {
                 out.append(
                     row([
                         "\(ratio.outcome.icon) \(ratio.outcome.rawValue)", ratio.budgetID, ratio.service,
                         "\(ratio.metric.rawValue) \(ratio.numerator)/\(ratio.denominator)",
-                        ReportText.ratio(ratio.ratio), ReportText.ratioInterval(ratio.ciLow, ratio.ciHigh),
-                        ReportText.ratio(ratio.limit),
+                        ReportText.ratio(ratio.ratio), ratio.intervalText, ReportText.ratio(ratio.limit),
+                        ratio.decidedByText, ratio.confidenceText, ratio.buildsText, ratio.buildsNeededText,
                     ]))
             }
+            out.append("")
+            out += details(
+                "How each ratio was decided",
+                evaluation.ratios.map {
+                    "**\($0.budgetID)** \($0.service) (\($0.outcome.rawValue)): \($0.explanationText)"
+                })
         }
 
         out.append("")
@@ -84,7 +100,8 @@ public struct MarkdownReport: Sendable {
             for finding in evaluation.policy {
                 out.append(
                     row([
-                        "\(finding.outcome.icon) \(finding.outcome.rawValue)", finding.check,
+                        "\(finding.failsRun || finding.outcome != .fail ? finding.outcome.icon : "⚠️") "
+                            + finding.displayOutcome, finding.check,
                         "\(finding.service)/\(finding.driver)", finding.detail,
                     ]))
             }
@@ -134,18 +151,21 @@ public struct MarkdownReport: Sendable {
 
     /// "Budgets: 3 pass, 1 fail. Ratios: ... Regressions: ..." in one line.
     private func outcomeLine(_ evaluation: Evaluation) -> String {
-        func counts(_ outcomes: [Outcome]) -> String {
+        // `warn`: policy checks failed at level warn are counted as "warn" (passed as `.inconclusive` here).
+        func counts(_ outcomes: [Outcome], warn: Bool = false) -> String {
             let parts = Outcome.allCases.compactMap { outcome -> String? in
                 let count = outcomes.filter { $0 == outcome }.count
-                return count > 0 ? "\(count) \(outcome.rawValue)" : nil
+                return count > 0 ? "\(count) \(warn && outcome == .inconclusive ? "warn" : outcome.rawValue)" : nil
             }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
-        let regressions = evaluation.regressions.filter(\.isAlert).count
+        let tally = RegressionTally(evaluation.regressions)
+        let regressions =
+            evaluation.baselineDescription == nil ? "no baseline" : "\(tally.alerts) (\(tally.sentence))"
         return "**Budgets:** \(counts(evaluation.budgets.map(\.outcome))). "
             + "**Ratios:** \(counts(evaluation.ratios.map(\.outcome))). "
-            + "**Policy:** \(counts(evaluation.policy.map(\.outcome))). "
-            + "**Regressions:** \(evaluation.baselineDescription == nil ? "no baseline" : String(regressions))."
+            + "**Policy:** \(counts(evaluation.policy.map { $0.outcome == .fail && !$0.failsRun ? .inconclusive : $0.outcome }, warn: true)). "
+            + "**Regressions:** \(regressions)."
     }
 
     private func regressionSection(_ evaluation: Evaluation) -> [String] {
@@ -153,36 +173,77 @@ public struct MarkdownReport: Sendable {
             return ["### Regressions", "", "No baseline was given or found: regressions were not checked."]
         }
         var out = ["### Regressions against \(ReportText.markdownCell(baseline))", ""]
-        let shown = evaluation.regressions.filter { $0.change != .unchanged }
-        let unchanged = evaluation.regressions.count - shown.count
+        let findings = evaluation.regressions
+        out.append(RegressionTally(findings).sentence + ".")
+        // Quiet cells are counted, not listed; a suspicion the A/B dropped is listed with the A/B's estimate.
+        let shown = findings.filter { $0.change != .unchanged || $0.wasDropped }
+        let quiet = findings.filter { $0.change == .unchanged && !$0.wasDropped }
         if shown.isEmpty {
-            out.append("All \(evaluation.regressions.count) comparisons unchanged.")
+            out.append("")
+            out.append("All \(findings.count) comparisons unchanged\(Self.detectableRange(quiet)).")
             return out
         }
-        out.append("| | Service/driver | Metric | Baseline | Current | Ratio | 95% CI | p | p (BH) |")
-        out.append("|---|---|---|---:|---:|---:|---|---:|---:|")
+        out.append("")
+        out.append(
+            "| | Service/driver | Metric | Baseline | Current | Ratio | Method | Screen: 95% interval "
+                + "| p (one-sided) | Same-sitting A/B | Could have seen | Note |")
+        out.append("|---|---|---|---:|---:|---:|---|---|---:|---|---:|---|")
         for finding in shown {
-            var change = finding.change.rawValue
+            var change = finding.wasDropped ? "dropped (unchanged)" : finding.change.rawValue
             if finding.acknowledged { change += " (acknowledged)" }
             let icon: String
             switch finding.change {
             case .regression: icon = finding.acknowledged ? "☑️" : "❌"
             case .improvement: icon = "🟢"
             case .inconclusive: icon = "⚠️"
-            case .unchanged: icon = ""
+            case .unchanged: icon = "➖"
             }
             out.append(
                 row([
                     "\(icon) \(change)", "\(finding.service)/\(finding.driver)", finding.metric.rawValue,
                     "\(ReportText.value(finding.baselineMedian, finding.metric)) (n=\(finding.baselineN))",
                     "\(ReportText.value(finding.currentMedian, finding.metric)) (n=\(finding.currentN))",
-                    ReportText.ratio(finding.ratio), ReportText.ratioInterval(finding.ratioCILow, finding.ratioCIHigh),
-                    ReportText.pValue(finding.pValue), ReportText.pValue(finding.adjustedPValue),
+                    ReportText.ratio(finding.ratio), finding.methodText, finding.screenIntervalText, finding.pText,
+                    finding.abCellText, finding.detectableText, finding.tableNoteText,
                 ]))
         }
         out.append("")
-        out.append("\(unchanged) more comparison\(unchanged == 1 ? "" : "s") unchanged.")
+        if !quiet.isEmpty {
+            out.append(
+                "\(quiet.count) more comparison\(quiet.count == 1 ? "" : "s") unchanged\(Self.detectableRange(quiet)).")
+            out.append("")
+        }
+        out.append(
+            "Screen: the run's mean log against the baseline runs', noise taken between runs; its interval is a "
+                + "two-sided 95% t interval of the run-level ratio and p (one-sided) is its p that the run is not "
+                + "worse (not better, for improvements). Same-sitting A/B: B ÷ A of the baseline's image (A) and this "
+                + "one (B) measured interleaved; its lower bound is one-sided at one minus the test's level, its upper "
+                + "bound at the futility confidence.")
+        out.append("")
+        out += details(
+            "How each comparison was decided",
+            findings.map {
+                "**\($0.service)/\($0.driver) \($0.metric.rawValue)** (\($0.change.rawValue)): \($0.detailText)"
+            })
+        if out.last == "" { out.removeLast() }
         return out
+    }
+
+    /// " (each could have seen ≥ +2.6% to ≥ +8.6%)": the range of the quiet cells' minimum detectable changes.
+    static func detectableRange(_ findings: [RegressionFinding]) -> String {
+        let changes = findings.compactMap(\.minimumDetectableChange).filter(\.isFinite)
+        guard let low = changes.min(), let high = changes.max() else { return "" }
+        if ReportText.change(low) == ReportText.change(high) {
+            return " (each could have seen ≥ \(ReportText.change(low)))"
+        }
+        return " (each could have seen ≥ \(ReportText.change(low)) to ≥ \(ReportText.change(high)))"
+    }
+
+    /// A collapsed list: `<details>` with a summary, then one item per line.
+    private func details(_ summary: String, _ items: [String]) -> [String] {
+        guard !items.isEmpty else { return [] }
+        return ["<details><summary>\(summary)</summary>", ""] + items.map { "- " + ReportText.markdownCell($0) }
+            + ["", "</details>"]
     }
 
     private func row(_ cells: [String]) -> String {

@@ -14,6 +14,8 @@ public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownFormat
         /// The run holds nothing the format can carry (a consumer would reject the empty document).
         case nothingToExport
+        /// A format of one image (CycloneDX) was asked of a run without that image, or with several to choose from.
+        case noSuchImage
     }
 
     /// The kind of failure.

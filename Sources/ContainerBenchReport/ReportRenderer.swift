@@ -4,7 +4,8 @@ import Foundation
 public enum ReportRenderer {
     /// The report of `input` as `format`.
     /// - Throws: `ReportError` with code `.encoding` when a JSON format cannot encode a value, `.nothingToExport`
-    ///   when the run has no figure for github-action-benchmark (which rejects an empty array).
+    ///   when the run has no figure for github-action-benchmark (which rejects an empty array) or no inventory of
+    ///   the image a CycloneDX SBOM is asked of, `.noSuchImage` when that image is not in the run or not named.
     public static func render(_ input: ReportInput, as format: ReportFormat) throws -> String {
         switch format {
         case .markdown: return MarkdownReport(input).render()
@@ -15,6 +16,7 @@ public enum ReportRenderer {
         case .bencher: return try BencherReport(input).render()
         case .githubBenchmark: return try GitHubBenchmarkReport(input).render()
         case .openMetrics: return OpenMetricsReport(input).render()
+        case .cyclonedx: return try CycloneDXReport(input).render()
         }
     }
 }

@@ -10,7 +10,17 @@ enum ReportText {
         return metric.unit.format(value)
     }
 
-    /// A 95% interval in `metric`'s unit ("[1.10 s, 1.30 s]"), or "n/a".
+    /// Bytes in the unit that shows them ("512 B", "12.3 kB", "41.0 MB", decimal like the metrics), with a sign
+    /// when `signed` ("+1.2 MB", "-300 B", "0 B").
+    static func bytes(_ value: Int64, signed: Bool = false) -> String {
+        let sign = signed && value > 0 ? "+" : value < 0 ? "-" : ""
+        let magnitude = Double(value.magnitude)
+        if magnitude < 1_000 { return sign + "\(value.magnitude) B" }
+        if magnitude < 1_000_000 { return sign + String(format: "%.1f kB", magnitude / 1_000) }
+        return sign + String(format: "%.1f MB", magnitude / 1_000_000)
+    }
+
+    /// An interval in `metric`'s unit ("[1.10 s, 1.30 s]"), or "n/a". It carries no level: say it beside it.
     static func interval(_ low: Double?, _ high: Double?, _ metric: Metric) -> String {
         guard let low, let high else { return "n/a" }
         return "[\(value(low, metric)), \(value(high, metric))]"
@@ -32,6 +42,33 @@ enum ReportText {
     static func margin(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "n/a" }
         return String(format: "%+.1f%%", value * 100)
+    }
+
+    /// A confidence or probability as a percentage that never claims more than it is: truncated, not rounded,
+    /// to one decimal ("95.0%", "96.8%" for 96.875%), with more decimals close to 100% ("99.997%", never
+    /// "100.0%"), "<0.1%" when tiny; "100%" only for certainty; "n/a" for nil.
+    static func confidence(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "n/a" }
+        if value >= 1 { return "100%" }
+        if value <= 0 { return "0%" }
+        if value < 0.001 { return "<0.1%" }
+        let percent = value * 100
+        for decimals in 1...6 {
+            let scale = pow(10, Double(decimals))
+            // The margin keeps 0.95 (94.99999… in binary) at 95.0%.
+            let truncated = (percent * scale + 1e-6).rounded(.down) / scale
+            if (percent * scale).rounded() / scale < 100 || decimals == 6 {
+                return String(format: "%.\(decimals)f%%", min(truncated, 100 - 1 / scale))
+            }
+        }
+        return ">99.9999%"
+    }
+
+    /// A relative change as a signed percentage ("+8.6%", "+11%", "-21%"): one decimal below 10%.
+    static func change(_ fraction: Double?) -> String {
+        guard let fraction, fraction.isFinite else { return "n/a" }
+        let percent = fraction * 100
+        return String(format: abs(percent) < 9.95 ? "%+.1f%%" : "%+.0f%%", percent)
     }
 
     /// A p-value with three significant digits, "<0.001" below that, or "n/a".

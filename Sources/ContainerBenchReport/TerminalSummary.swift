@@ -1,3 +1,4 @@
+import ContainerBenchModel
 import ContainerBenchPlot
 import ContainerBenchSupport
 import Foundation
@@ -30,7 +31,7 @@ public struct TerminalSummary: Sendable {
                     $0.service == row.service && $0.driver == row.driver && $0.metric == row.metric
                         && (row.scenario == nil || row.scenario == .cold)
                 }
-                let judged = budgets.map { "\($0.outcome.rawValue) < \(ReportText.value($0.limit, $0.metric))" }
+                let judged = budgets.map(\.terminalText)
                 let metric = row.metric.rawValue + (row.scenario.map { " (\($0.rawValue))" } ?? "")
                 return [
                     row.service, row.driver, metric, "\(row.summary.n)",
@@ -40,27 +41,34 @@ public struct TerminalSummary: Sendable {
                 ]
             })
         out.append(table.render())
-        let missing = evaluation.budgets.filter { $0.outcome == .missing }
-        for budget in missing {
-            out.append("missing: budget \(budget.budgetID) for \(budget.service)/\(budget.driver) has no samples")
+        for budget in evaluation.budgets {
+            let subject =
+                "budget \(budget.budgetID) \(budget.service)/\(budget.driver) "
+                + ReportText.statistic(budget.statistic, budget.metric)
+            switch budget.outcome {
+            case .missing: out.append("missing: \(subject) has no samples")
+            case .fail, .inconclusive:
+                out.append(
+                    "\(budget.outcome.rawValue): \(subject) (\(budget.decidedByText)): \(budget.explanationText)")
+            case .pass: break
+            }
         }
         for ratio in evaluation.ratios {
-            out.append(
+            var line =
                 "\(ratio.outcome.rawValue): ratio \(ratio.budgetID) \(ratio.service) \(ratio.metric.rawValue) "
-                    + "\(ratio.numerator)/\(ratio.denominator) = \(ReportText.ratio(ratio.ratio)) "
-                    + "(limit \(ReportText.ratio(ratio.limit)))")
+                + "\(ratio.numerator)/\(ratio.denominator) = \(ReportText.ratio(ratio.ratio)) "
+                + "(limit \(ReportText.ratio(ratio.limit))"
+            if ratio.intervalText != "n/a" { line += "; interval \(ratio.intervalText)" }
+            if let decision = ratio.decision {
+                line += "; \(decision.method.rawValue), \(ratio.confidenceText), \(decision.n) builds a side"
+                if ratio.buildsNeededText != "n/a" { line += ", \(ratio.buildsNeededText) would decide" }
+            }
+            out.append(line + ")")
         }
-        for finding in evaluation.regressions where finding.change == .regression || finding.change == .improvement {
-            out.append(
-                "\(finding.change.rawValue)\(finding.acknowledged ? " (acknowledged)" : ""): "
-                    + "\(finding.service)/\(finding.driver) \(finding.metric.rawValue) "
-                    + "\(ReportText.value(finding.baselineMedian, finding.metric)) -> "
-                    + "\(ReportText.value(finding.currentMedian, finding.metric)) "
-                    + "(\(ReportText.ratio(finding.ratio)), adjusted p=\(ReportText.pValue(finding.adjustedPValue)))")
-        }
+        out += regressionLines(evaluation)
         for finding in evaluation.policy where finding.outcome != .pass {
             out.append(
-                "\(finding.outcome.rawValue): policy \(finding.check) \(finding.service)/\(finding.driver): "
+                "\(finding.displayOutcome): policy \(finding.check) \(finding.service)/\(finding.driver): "
                     + finding.detail)
         }
         for failure in digest.failures {
@@ -68,5 +76,38 @@ public struct TerminalSummary: Sendable {
         }
         for warning in input.record.warnings { out.append("warning: \(warning)") }
         return out.joined(separator: "\n").trimmingCharacters(in: .newlines) + "\n"
+    }
+
+    /// The gate's tally, then one line per regression, improvement, dropped suspicion and inconclusive cell.
+    private func regressionLines(_ evaluation: Evaluation) -> [String] {
+        guard let baseline = evaluation.baselineDescription else { return [] }
+        let findings = evaluation.regressions
+        let tally = RegressionTally(findings)
+        var out = [
+            "regressions against \(baseline) (\(tally.alerts) alert\(tally.alerts == 1 ? "" : "s")): \(tally.sentence)"
+        ]
+        for finding in findings {
+            let subject = "\(finding.service)/\(finding.driver) \(finding.metric.rawValue)"
+            let medians =
+                "\(ReportText.value(finding.baselineMedian, finding.metric)) -> "
+                + "\(ReportText.value(finding.currentMedian, finding.metric)) (\(ReportText.ratio(finding.ratio))"
+            switch finding.change {
+            case .regression, .improvement:
+                var line =
+                    "\(finding.change.rawValue)\(finding.acknowledged ? " (acknowledged)" : ""): \(subject) \(medians), "
+                    + "\(finding.methodText)"
+                if finding.pText != "n/a" { line += ", p (one-sided) \(finding.pText)" }
+                line += ")"
+                if !finding.summaryNoteText.isEmpty { line += ": \(finding.summaryNoteText)" }
+                out.append(line)
+            case .inconclusive:
+                out.append("inconclusive: \(subject) (\(finding.inconclusiveText))")
+            case .unchanged where finding.wasDropped:
+                out.append("dropped: \(subject) \(medians)): \(finding.summaryNoteText)")
+            case .unchanged:
+                continue
+            }
+        }
+        return out
     }
 }

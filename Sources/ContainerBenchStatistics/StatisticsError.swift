@@ -9,6 +9,8 @@ public struct StatisticsError: Error, Sendable, Equatable, CustomStringConvertib
             case nonFiniteValue
             case invalidPValue
             case invalidParameter
+            case tooFewValues
+            case nonPositiveValue
         }
 
         private let kind: Kind
@@ -25,6 +27,10 @@ public struct StatisticsError: Error, Sendable, Equatable, CustomStringConvertib
         public static let invalidPValue = Code(.invalidPValue)
         /// A parameter (resample count, segment length, confidence) was out of range.
         public static let invalidParameter = Code(.invalidParameter)
+        /// A sample had values, but fewer than the routine needs (a spread needs two).
+        public static let tooFewValues = Code(.tooFewValues)
+        /// A value that is compared on the log scale was zero or negative.
+        public static let nonPositiveValue = Code(.nonPositiveValue)
 
         public var description: String {
             switch kind {
@@ -32,6 +38,8 @@ public struct StatisticsError: Error, Sendable, Equatable, CustomStringConvertib
             case .nonFiniteValue: return "non-finite value"
             case .invalidPValue: return "invalid p-value"
             case .invalidParameter: return "invalid parameter"
+            case .tooFewValues: return "too few values"
+            case .nonPositiveValue: return "non-positive value"
             }
         }
     }
@@ -60,6 +68,26 @@ public struct StatisticsError: Error, Sendable, Equatable, CustomStringConvertib
                 .nonFiniteValue,
                 "\(routine): the \(name) sample has a non-finite value (\(values[index])) at index \(index);"
                     + " drop failed measurements before testing")
+        }
+    }
+
+    /// `validate`, then throws `nonPositiveValue` for a value ≤ 0 (log-scale routines) and `tooFewValues` when there
+    /// are fewer than `minimumCount` values.
+    static func validatePositive(_ values: [Double], name: String, routine: String, minimumCount: Int = 1)
+        throws(StatisticsError)
+    {
+        try validate(values, name: name, routine: routine)
+        if let index = values.firstIndex(where: { $0 <= 0 }) {
+            throw StatisticsError(
+                .nonPositiveValue,
+                "\(routine): the \(name) sample has \(values[index]) at index \(index); times, sizes and ratios are"
+                    + " compared on the log scale and must be positive")
+        }
+        guard values.count >= minimumCount else {
+            throw StatisticsError(
+                .tooFewValues,
+                "\(routine): the \(name) sample has \(values.count) value(s); it needs at least \(minimumCount)"
+                    + " (run more trials or repeats)")
         }
     }
 }

@@ -14,8 +14,12 @@ public enum Binary {
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Runs the binary with `arguments` from the package root.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
-        try await ProcessRunner.run(path, arguments, environment: environment, workingDirectory: packageRoot.path)
+    /// Runs the binary with `arguments` from the package root, or from `directory` (as a user in their own
+    /// repository would).
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+    ) async throws -> ProcessResult {
+        try await ProcessRunner.run(
+            path, arguments, environment: environment, workingDirectory: directory ?? packageRoot.path)
     }
 }

@@ -22,12 +22,15 @@ public struct ContainerScript: Sendable, Equatable {
     public var peakBytes: Int64?
     /// What `logs` returns.
     public var logs: String
+    /// The relative spread of `listenAfter`, `readyAfter` and `memoryBytes` from container to container (log-normal,
+    /// seeded by the container's number): real trials are never identical.
+    public var jitter: Double
 
     /// A script; by default a service that listens after 0.1 s and is ready after 0.2 s, using 50 MB.
     public init(
         listenAfter: Double = 0.1, readyAfter: Double? = 0.2, statusBeforeReady: Int = 503,
         healthyAfter: Double? = nil, unhealthyAfter: Double? = nil, exitAfter: Double? = nil, exitCode: Int = 0,
-        memoryBytes: Int64 = 50_000_000, peakBytes: Int64? = nil, logs: String = "listening"
+        memoryBytes: Int64 = 50_000_000, peakBytes: Int64? = nil, logs: String = "listening", jitter: Double = 0.03
     ) {
         self.listenAfter = listenAfter
         self.readyAfter = readyAfter
@@ -39,5 +42,18 @@ public struct ContainerScript: Sendable, Equatable {
         self.memoryBytes = memoryBytes
         self.peakBytes = peakBytes
         self.logs = logs
+        self.jitter = jitter
+    }
+
+    /// This script as container number `ordinal` runs it: the times and memory scaled by one log-normal draw.
+    public func jittered(ordinal: Int) -> ContainerScript {
+        guard jitter > 0 else { return self }
+        var generator = SeededGenerator(seed: 0x7e57 &+ UInt64(ordinal) &* 0x9e37_79b9)
+        let factor = exp(jitter * generator.nextNormal())
+        var script = self
+        script.listenAfter *= factor
+        script.readyAfter = readyAfter.map { $0 * factor }
+        script.memoryBytes = Int64(Double(memoryBytes) * exp(jitter / 3 * generator.nextNormal()))
+        return script
     }
 }

@@ -43,6 +43,11 @@ public final class InMemoryContainerEngine: ContainerEngine {
         var counter = 0
         /// Ports served on 127.0.0.1 by something other than the engine's containers.
         var foreignPorts: Set<Int> = []
+        /// Scripts by image for the n-th container made from it (0-based), overriding the image's.
+        var overrides: [String: @Sendable (Int) -> ContainerScript?] = [:]
+        var madeFrom: [String: Int] = [:]
+        /// What `saveImage` writes for an image name (kept when a build replaces the image).
+        var savedArchives: [String: Data] = [:]
     }
 
     let state = Mutex(State())
@@ -56,6 +61,12 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     // MARK: - Test controls
+
+    /// What `saveImage(name)` writes: a `docker save` archive (`TarArchiveBuilder.savedImage`), kept across builds
+    /// that replace the image.
+    public func setSavedArchive(_ archive: Data, for name: String) {
+        state.withLock { $0.savedArchives[name] = archive }
+    }
 
     /// Registers (or replaces) image `name`.
     public func addImage(
@@ -76,6 +87,11 @@ public final class InMemoryContainerEngine: ContainerEngine {
             state.images[name] = Image(
                 id: id, bytes: bytes, layers: history, configuration: configuration, labels: labels, script: script)
         }
+    }
+
+    /// Scripts the n-th container (0-based) made from image `name` by `script(n)` (nil keeps the image's script).
+    public func override(_ name: String, script: @escaping @Sendable (Int) -> ContainerScript?) {
+        state.withLock { $0.overrides[name] = script }
     }
 
     /// Makes `port` look served by another process on 127.0.0.1 (or frees it).
@@ -135,7 +151,11 @@ public final class InMemoryContainerEngine: ContainerEngine {
 
     public func inspectImage(_ name: String) async throws(EngineError) -> ImageInspect? {
         state.withLock { state in
-            state.images[name].map { ImageInspect(id: $0.id, size: $0.bytes, config: $0.configuration) }
+            state.images[name].map { image in
+                var configuration = image.configuration
+                configuration.labels = (configuration.labels ?? [:]).merging(image.labels) { _, label in label }
+                return ImageInspect(id: image.id, size: image.bytes, config: configuration)
+            }
         }
     }
 
@@ -161,8 +181,29 @@ public final class InMemoryContainerEngine: ContainerEngine {
         }
     }
 
+    public func tagImage(_ source: String, repository: String, tag: String) async throws(EngineError) {
+        try state.withLock { state throws(EngineError) in
+            guard let image = state.images[source] ?? state.images.values.first(where: { $0.id == source }) else {
+                throw EngineError(.notFound, "No such image: \(source)", status: 404)
+            }
+            state.images["\(repository):\(tag)"] = image
+        }
+    }
+
+    public func imageTags(repository: String) async throws(EngineError) -> [String] {
+        state.withLock { state in state.images.keys.filter { $0.hasPrefix(repository + ":") }.sorted() }
+    }
+
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        throw EngineError(.http, "the in-memory engine cannot save images")
+        guard let data = state.withLock({ $0.savedArchives[image] }) else {
+            throw EngineError(.http, "the in-memory engine has no saved archive of \(image) (setSavedArchive)")
+        }
+        do {
+            try data.write(to: file)
+        } catch {
+            throw EngineError(.transport, "could not write the saved image \(image) to \(file.path): \(error)")
+        }
+        return Int64(data.count)
     }
 
     public func createContainer(_ spec: ContainerSpec) async throws(EngineError) -> String {
@@ -174,7 +215,10 @@ public final class InMemoryContainerEngine: ContainerEngine {
             }
             state.counter += 1
             let id = String(format: "%064x", 0xc0_0000 + state.counter)
-            state.containers[id] = Container(id: id, spec: spec, script: image.script)
+            let ordinal = state.madeFrom[spec.image, default: 0]
+            state.madeFrom[spec.image] = ordinal + 1
+            let script = state.overrides[spec.image]?(ordinal) ?? image.script
+            state.containers[id] = Container(id: id, spec: spec, script: script.jittered(ordinal: state.counter))
             state.order.append(id)
             state.calls.append(.create(image: spec.image, id: id))
             return id

@@ -94,16 +94,7 @@ public struct ScriptedMemorySampler: MemorySampler {
 
         func stop() async -> (summary: MemorySummary?, samples: [MemorySample]) {
             let samples = samples(until: engine.clock.now())
-            guard let last = samples.last, let first = samples.first else { return (nil, samples) }
-            let sampledPeak = samples.map(\.usageBytes).max() ?? 0
-            return (
-                MemorySummary(
-                    peakBytes: max(script.peakBytes ?? 0, sampledPeak),
-                    workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
-                    rssPeakBytes: samples.map(\.rssBytes).max() ?? 0, sampleCount: samples.count,
-                    meanIntervalSeconds: samples.count > 1 ? (last.t - first.t) / Double(samples.count - 1) : 0),
-                samples
-            )
+            return (MemorySummary(samples: samples, kernelPeak: script.peakBytes), samples)
         }
     }
 }

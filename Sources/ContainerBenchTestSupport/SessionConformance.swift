@@ -51,7 +51,7 @@ public enum SessionConformance {
         return record
     }
 
-    /// A whole `RunSession.run`: the stages report in order (build, inspect, trial, done, analyse, persist,
+    /// A whole `RunSession.run`: the stages report in order (prepare, build, inspect, trial, done, analyse, persist,
     /// artifacts), the run is stored and loads back equal, and its reports exist.
     public static func stagesRunInOrder(_ rig: SessionRig) async throws {
         let directory = try TemporaryDirectory()
@@ -66,7 +66,8 @@ public enum SessionConformance {
         var stages: [ProgressEvent.Stage] = []
         for event in events.withLock({ $0 }) where stages.last != event.stage { stages.append(event.stage) }
         try check(
-            stages == [.build, .inspect, .trial, .done, .analyse, .persist, .artifacts], "stages in order", stages)
+            stages == [.prepare, .build, .inspect, .trial, .done, .analyse, .persist, .artifacts], "stages in order",
+            stages)
         try check(result.record.status == .completed, "the run completed", result.record.errors)
         try check(try store.run(id: result.record.id) == result.record, "the stored run loads back equal", nil)
         for name in ["report.md", "report.json", "report.junit.xml", "report.html"] {

@@ -10,6 +10,12 @@ public struct SessionRig: Sendable {
     public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
         case inMemory = "in-memory"
         case docker
+        /// A dockerd of the tests' own on tcp://127.0.0.1:PORT with --tlsverify (`TLSDockerd`).
+        case dockerTLS = "docker-tls"
+        /// The shared dockerd through sshd on 127.0.0.1 (`LoopbackSSHServer`, ssh … docker system dial-stdio).
+        case dockerSSH = "docker-ssh"
+        /// `podman system service` on a socket of the tests' own (`PodmanService`), built with podman build.
+        case podman
         public var description: String { rawValue }
     }
 
@@ -34,11 +40,12 @@ public struct SessionRig: Sendable {
         engine.addImage(
             "containerbench-test/python:base", script: ContainerScript(listenAfter: 0.03, readyAfter: 0.04))
         let builder = ScriptedImageBuilder(engine: engine, outcome: outcome)
+        let context = dockerfiles
         let service = ServiceSpec(
-            name: "fixture", context: FileManager.default.temporaryDirectory.path,
+            name: "fixture", context: context.path,
             drivers: [
-                DriverSpec(name: "uv", dockerfile: "/nonexistent/Dockerfile.uv"),
-                DriverSpec(name: "pip", dockerfile: "/nonexistent/Dockerfile.pip"),
+                DriverSpec(name: "uv", dockerfile: context.appendingPathComponent("Dockerfile.uv").path),
+                DriverSpec(name: "pip", dockerfile: context.appendingPathComponent("Dockerfile.pip").path),
             ], port: 8080, health: HealthSpec(path: "/health", status: 200), trials: 3, readyTimeout: 10,
             memoryWindow: 0.5)
         return SessionRig(
@@ -51,12 +58,34 @@ public struct SessionRig: Sendable {
             inMemory: engine, scripted: builder)
     }
 
+    /// A folder with the in-memory suite's Dockerfiles (the session parses them before it builds), written once.
+    static let dockerfiles: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("containerbench-rig-dockerfiles")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (driver, install) in [("uv", "uv sync --locked"), ("pip", "pip install -r requirements.txt")] {
+            let text = """
+                FROM python:3.12-slim-bookworm
+                RUN \(install)
+                USER 10001
+                HEALTHCHECK CMD ["python3", "-c", "pass"]
+                CMD ["python3", "-m", "app"]
+
+                """
+            try? text.write(
+                to: folder.appendingPathComponent("Dockerfile.\(driver)"), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }()
+
     /// A rig on the real engine: the fixture service of benchmarks/suite.yaml (a short memory window, 3 trials),
     /// built with a BuildKit client.
     /// - Throws: `EngineUnavailable` when no engine answers (engine tests fail, never skip).
     public static func docker() async throws -> SessionRig {
-        let engine = try await EngineRequirement.engine()
-        let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
+        try await docker(engine: try await EngineRequirement.engine())
+    }
+
+    private static func docker(engine: DockerEngine) async throws -> SessionRig {
+        let client = try await BuildKitClient.discover(engine: engine)
         var suite = try SuiteLoader.load(path: Binary.packageRoot.appendingPathComponent("benchmarks/suite.yaml").path)
         suite.services = suite.services.filter { $0.name == "fixture" }
         suite.services[0].memoryWindow = 0.5
@@ -68,11 +97,39 @@ public struct SessionRig: Sendable {
             instruments: MeasuringInstruments(), suite: suite)
     }
 
-    /// The rig of `kind`.
+    /// A rig on an engine the test started (TLS dockerd, the shared dockerd through ssh, Podman): the same
+    /// fixture service, built with the builder `MeasuringSession` would pick for that engine (or `builder`), and
+    /// measured with the real instruments for it (`MeasuringInstruments.real(for:)`: across the network and from
+    /// the Engine API's stats for tcp:// and ssh://).
+    /// - Throws: when the engine does not answer or no builder can build for it.
+    public static func remote(
+        _ kind: Kind, engine: DockerEngine, builder: (any ImageBuilder)? = nil
+    ) async throws -> SessionRig {
+        try await engine.connect()
+        var rig = try await docker(engine: engine)
+        rig.kind = kind
+        if let builder {
+            rig.builder = builder
+        } else {
+            rig.builder = try await MeasuringSession.openBuilder(for: engine, logger: Logger(label: "rig")).0
+        }
+        rig.instruments = .real(for: engine)
+        // Every engine here shares the host's network: a port of its own keeps other fixtures on 8080 (other
+        // tests, other sessions on the shared engine) out of these trials.
+        if let port = HTTPReadinessProbe.freePort() {
+            rig.suite.services[0].port = port
+            rig.suite.services[0].environment["FIXTURE_PORT"] = String(port)
+        }
+        return rig
+    }
+
+    /// The rig of `kind` (in-memory or the shared dockerd; the others need their server started: see `remote`).
     public static func make(_ kind: Kind) async throws -> SessionRig {
         switch kind {
         case .inMemory: return inMemory()
         case .docker: return try await docker()
+        case .dockerTLS, .dockerSSH, .podman:
+            throw EngineUnavailable(message: "the \(kind) rig needs its server: start it and use SessionRig.remote")
         }
     }
 

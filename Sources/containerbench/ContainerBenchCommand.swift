@@ -9,9 +9,10 @@ struct ContainerBenchCommand: AsyncParsableCommand {
         abstract: "Benchmark and verify container images: build, startup, memory, size; budgets and regressions.",
         version: ContainerBenchVersion.current,
         subcommands: [
-            RunCommand.self, ABCommand.self, HistoryCommand.self, CompareCommand.self, BaselineCommand.self,
+            RunCommand.self, ABCommand.self, JudgeCommand.self, HistoryCommand.self, CompareCommand.self,
+            BaselineCommand.self,
             AcknowledgeCommand.self, ReportCommand.self, PlotCommand.self, DoctorCommand.self,
-            BootstrapCommand.self, GCCommand.self,
+            BootstrapCommand.self, GCCommand.self, SimulateCommand.self,
         ]
     )
 }

@@ -14,7 +14,7 @@ struct HistoryFileTests {
         let path = directory.appendingPathComponent("results/nested/history.sqlite").path
         let store = try SQLiteHistoryStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
     }
 
     @Test("a schema v1 file migrates in place and its runs, evaluation and baseline load")
@@ -30,7 +30,7 @@ struct HistoryFileTests {
         #expect(try old.appliedSchemaVersions() == ["v1"])
 
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try store.run(id: HistoryFixtures.v1RunID) == HistoryFixtures.v1Run)
         let evaluation = try #require(try store.evaluation(runID: HistoryFixtures.v1RunID))
         #expect(evaluation.budgets == HistoryFixtures.evaluation(runID: HistoryFixtures.v1RunID).budgets)
@@ -70,7 +70,7 @@ struct HistoryFileTests {
         let run = HistoryFixtures.v1Run
         try history.executeRaw(HistoryFixtures.version3Inserts(run))
         let store = try history.open()
-        #expect(try HistoryFixtures.appliedVersions(store) == ["v1", "v2", "v3", "v4"])
+        #expect(try HistoryFixtures.appliedVersions(store) == ["v1", "v2", "v3", "v4", "v5"])
         let loaded = try #require(try store.run(id: run.id))
         #expect(loaded.trials.map(\.samples) == run.trials.map(\.samples))
         #expect(loaded.trials.map(\.phases) == run.trials.map(\.phases))

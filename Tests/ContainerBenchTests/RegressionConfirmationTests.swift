@@ -2,7 +2,7 @@ import ContainerBench
 import Foundation
 import Testing
 
-@Suite("run --confirm: restricting the plan and keeping only repeated alerts")
+@Suite("Confirmation: restricting a plan, and what a same-sitting A/B does to an alert")
 struct RegressionConfirmationTests {
     static func finding(_ service: String, _ driver: String, _ metric: Metric, _ change: Change, ack: Bool = false)
         -> RegressionFinding
@@ -10,22 +10,6 @@ struct RegressionConfirmationTests {
         RegressionFinding(
             service: service, driver: driver, metric: metric, baselineMedian: 1, currentMedian: 1.5, ratio: 1.5,
             change: change, acknowledged: ack, baselineN: 5, currentN: 5)
-    }
-
-    @Test func alertedPairsAreTheUnacknowledgedRegressions() {
-        let evaluation = Evaluation(
-            runID: "r",
-            regressions: [
-                Self.finding("web", "uv", .startupSeconds, .regression),
-                Self.finding("web", "uv", .memoryPeakBytes, .regression),
-                Self.finding("web", "pip", .startupSeconds, .regression, ack: true),
-                Self.finding("api", "pip", .imageBytes, .improvement),
-                Self.finding("api", "uv", .buildSeconds, .regression),
-            ])
-        #expect(
-            RegressionConfirmation.alertedPairs(evaluation) == [
-                ServiceDriver(service: "web", driver: "uv"), ServiceDriver(service: "api", driver: "uv"),
-            ])
     }
 
     @Test func restrictKeepsOnlyTheAlertedServiceDrivers() {
@@ -46,29 +30,22 @@ struct RegressionConfirmationTests {
         #expect(restricted.trials == 7 && restricted.label == "nightly" && !restricted.measureFloor)
     }
 
-    @Test func anAlertStandsOnlyWhenTheConfirmationRepeatsIt() {
-        var evaluation = Evaluation(
-            runID: "first",
-            regressions: [
-                Self.finding("web", "uv", .startupSeconds, .regression),
-                Self.finding("web", "uv", .memoryPeakBytes, .regression),
-                Self.finding("web", "pip", .startupSeconds, .regression, ack: true),
-                Self.finding("web", "pip", .imageBytes, .unchanged),
-            ])
-        let confirmation = Evaluation(
-            runID: "second",
-            regressions: [
-                Self.finding("web", "uv", .startupSeconds, .regression),
-                Self.finding("web", "uv", .memoryPeakBytes, .unchanged),
-            ])
-        let notes = RegressionConfirmation.apply(
-            confirmation: confirmation, confirmationRunID: "second", to: &evaluation)
-        #expect(evaluation.regressions.map(\.change) == [.regression, .unchanged, .regression, .unchanged])
+    @Test("a confirmation's decision: confirmed stands, not confirmed drops to unchanged, both say the A/B's estimate")
+    func anAlertStandsOnlyWhenTheAConfirms() throws {
+        var generator = SeededGenerator(seed: 11)
+        let a = (0..<20).map { _ in exp(0.05 * generator.nextNormal()) }
+        let slow = (0..<20).map { _ in 1.25 * exp(0.05 * generator.nextNormal()) }
+        let same = (0..<20).map { _ in exp(0.05 * generator.nextNormal()) }
+        let test = VerdictPolicy.standard.confirmation(absoluteFloor: 0.01)
+        var confirmed = Self.finding("web", "uv", .startupSeconds, .regression)
+        RegressionGate.apply(try test.decide(baseline: a, current: slow, alpha: 0.01, look: 4), to: &confirmed)
+        #expect(confirmed.change == .regression && confirmed.confirmation?.verdict == .confirmed)
+        #expect(confirmed.note?.contains("confirmed by a same-sitting A/B") == true)
+        var dropped = Self.finding("web", "uv", .startupSeconds, .regression)
+        RegressionGate.apply(try test.decide(baseline: a, current: same, alpha: 0.01, look: 4), to: &dropped)
+        #expect(dropped.change == .unchanged && dropped.note?.contains("not confirmed") == true)
         #expect(
-            notes == [
-                "regression of web/uv startup_seconds confirmed by run second",
-                "regression of web/uv memory_peak_bytes not confirmed by run second: alert dropped",
-            ])
-        #expect(ExitStatus.verdict(status: .completed, evaluation: evaluation, strict: false) == .regression)
+            ExitStatus.verdict(
+                status: .completed, evaluation: Evaluation(runID: "r", regressions: [dropped]), strict: false) == .pass)
     }
 }

@@ -57,18 +57,19 @@ struct ReportJUnitTests {
         #expect(
             tally.values(of: "name", in: "testsuite")
                 == ["fastapi/uv", "fastapi/pip", "analytics/uv", "analytics/pip", "ratios", "run"])
-        // 7 budgets + 5 regression gates + 2 policy + 2 ratios + run status + 1 failed build + 1 failed trial.
-        #expect(tally.counts["testcase"] == 19)
-        // image-size of fastapi/pip, the unacknowledged memory regression, the healthcheck policy.
-        #expect(tally.counts["failure"] == 3)
-        // inconclusive startup, missing startup, inconclusive regression, 2 ratios (inconclusive, missing).
-        #expect(tally.counts["skipped"] == 5)
+        // 9 budgets + 15 regression gates + 2 policy + 3 ratios + run status + 1 failed build + 1 failed trial.
+        #expect(tally.counts["testcase"] == 32)
+        // image-size and memory-small of fastapi/pip, the uv-install ratio, the 3 unacknowledged regressions (memory
+        // peak, working set, image bytes), the healthcheck policy.
+        #expect(tally.counts["failure"] == 7)
+        // 2 inconclusive budgets, the missing one, the inconclusive regression, 2 ratios (inconclusive, missing).
+        #expect(tally.counts["skipped"] == 6)
         // the failed build and the failed trial (the run itself completed).
         #expect(tally.counts["error"] == 2)
         let root = tally.attributes.first { $0.element == "testsuites" }?.attributes ?? [:]
-        #expect(root["tests"] == "19")
-        #expect(root["failures"] == "3")
-        #expect(root["skipped"] == "5")
+        #expect(root["tests"] == "32")
+        #expect(root["failures"] == "7")
+        #expect(root["skipped"] == "6")
         #expect(root["errors"] == "2")
     }
 
@@ -79,7 +80,33 @@ struct ReportJUnitTests {
         #expect(messages.contains("not ready after 60 s; last log: uvicorn <error> & \"boom\""))
         #expect(tally.text.contains("#9 ERROR: pip install | numpy<2 & \"scipy\"\n```\nerror: <resolution-impossible>"))
         let failures = tally.values(of: "message", in: "failure")
-        #expect(failures.contains { $0.contains("fastapi/pip image_bytes 453.6 MB exceeds the limit 450.0 MB") })
+        #expect(failures.contains { $0.contains("fastapi/pip image_bytes 453.6 MB is not below the limit 450.0 MB") })
+    }
+
+    @Test("budget messages carry the rule, its confidence and the judge's sentence; none says 95% CI")
+    func budgetMessages() throws {
+        let tally = try parsed()
+        let failures = tally.values(of: "message", in: "failure")
+        #expect(
+            failures.contains(
+                "fastapi/pip max memory_peak_bytes 213.0 MB is not below the limit 200.0 MB (decided by observed "
+                    + "breach, confidence observed): 4 of 4 trials at or above the limit 2e+08 (largest 2.13e+08): "
+                    + "observed, not estimated"))
+        let skipped = tally.values(of: "message", in: "skipped")
+        #expect(
+            skipped.contains(
+                "inconclusive: fastapi/uv p95 startup_seconds 1.42 s against the limit 1.50 s (decided by log-normal "
+                    + "tolerance bound, confidence 50.6% pass): 0 of 5 trials at or above the limit 1.5: pass shown at "
+                    + "50.6%, fail at 0.0%; neither reaches 95.0% (needs 59 trials for a distribution-free pass); "
+                    + "assumes independent trials from a log-normal distribution (normal log values); 59 trials would "
+                    + "decide"))
+        #expect(
+            skipped.contains {
+                $0.hasPrefix("inconclusive: analytics/uv startup_seconds (too few samples, could have seen ≥ +11%)")
+            })
+        let xml = JUnitReport(ReportFixture.input).render()
+        #expect(!xml.contains("95% CI"))
+        #expect(!xml.contains("adjusted p"))
     }
 
     @Test("a failed run is an error test case")

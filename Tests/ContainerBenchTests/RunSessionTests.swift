@@ -149,7 +149,18 @@ struct RunSessionTests {
         #expect(try store.run(id: result.record.id)?.status == .interrupted)
     }
 
-    @Test("a confirmed regression stands; the confirmation measures only the alerted pair again")
+    /// The baseline's runs for the confirmation tests: `count` runs of the rig stored in `store`, their images kept.
+    static func baselineRuns(_ count: Int, session: RunSession, rig: SessionRig, directory: TemporaryDirectory)
+        async throws
+    {
+        for _ in 0..<count {
+            let result = try await session.run(
+                RunRequest(plan: rig.plan(trials: 10), targets: nil, baseline: .none, resultsDirectory: directory.url))
+            #expect(result.verdict == .pass)
+        }
+    }
+
+    @Test("a suspected regression is confirmed by an A/B of the baseline's kept image against the current one")
     func confirmationKeepsARepeatedRegression() async throws {
         let pipReady = Mutex(0.2)
         let rig = SessionRig.inMemory { request, _ in
@@ -160,48 +171,82 @@ struct RunSessionTests {
         defer { directory.remove() }
         let store = try SQLiteHistoryStore(path: directory.path + "/h.sqlite")
         let session = rig.session(store: store)
-        let baseline = try await session.run(
-            RunRequest(plan: rig.plan(trials: 8), targets: nil, baseline: .none, resultsDirectory: directory.url))
-        #expect(baseline.verdict == .pass)
+        try await Self.baselineRuns(3, session: session, rig: rig, directory: directory)
+        let engine = try #require(rig.inMemory)
+        let kept = try await engine.imageTags(repository: KeptImages.repository(service: "fixture"))
+        #expect(kept.count == 4, "two runs' images kept per driver: \(kept)")
 
         pipReady.withLock { $0 = 0.3 }
-        let buildsBefore = rig.scripted?.requests.count ?? 0
+        let before = engine.createdImages.count
         let result = try await session.run(
             RunRequest(
-                plan: rig.plan(trials: 8), targets: nil, baseline: .lastGood(5), confirm: true,
-                resultsDirectory: directory.url))
-        let confirmation = try #require(result.confirmation)
-        #expect(Set(confirmation.record.pairs.map(\.description)) == ["fixture/pip"])
-        let requests = rig.scripted?.requests.dropFirst(buildsBefore).map(\.driver.name)
-        #expect(requests.map(Array.init) == ["uv", "pip", "pip"], "the confirmation rebuilt pip only")
+                plan: rig.plan(trials: 10), targets: nil, baseline: .lastGood(10), resultsDirectory: directory.url))
         #expect(result.verdict == .regression)
-        #expect(result.record.warnings.contains { $0.contains("confirmed by run \(confirmation.record.id)") })
-        #expect(try store.run(id: confirmation.record.id) != nil, "the confirmation run is stored too")
+        let startup = try #require(
+            result.evaluation.regressions.first { $0.driver == "pip" && $0.metric == .startupSeconds })
+        #expect(startup.change == .regression && startup.confirmation?.verdict == .confirmed)
+        #expect(result.confirmationTrials >= 10)
+        #expect(result.record.warnings.contains { $0.contains("confirmed by a same-sitting A/B") })
+        // The A/B ran pip only: the kept baseline image and the current one, interleaved.
+        let confirmation = engine.createdImages.dropFirst(before + 20)
+        #expect(
+            Set(confirmation).count == 2 && confirmation.allSatisfy { $0.contains("pip") }, "\(Array(confirmation))")
+        #expect(!result.evaluation.regressions.contains { $0.driver == "uv" && $0.isAlert })
+        #expect(try store.run(id: result.record.id)?.status == .completed)
     }
 
-    @Test("a regression the confirmation does not repeat is dropped")
+    @Test("a regression the same-sitting A/B does not repeat is dropped, and the run passes")
     func confirmationDropsATransientRegression() async throws {
-        let slowBuild = Mutex<Int?>(nil)
-        let rig = SessionRig.inMemory { request, index in
-            let slow = request.driver.name == "pip" && slowBuild.withLock { $0 } == index
-            return .init(script: ContainerScript(listenAfter: 0.1, readyAfter: slow ? 0.3 : 0.2))
+        let rig = SessionRig.inMemory()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteHistoryStore(path: directory.path + "/h.sqlite")
+        let session = rig.session(store: store)
+        try await Self.baselineRuns(3, session: session, rig: rig, directory: directory)
+        // The next run's first 10 pip containers are slow (a noisy neighbour), the A/B's are not.
+        let engine = try #require(rig.inMemory)
+        let slowed = Mutex(0)
+        engine.override("containerbench/fixture:pip") { ordinal in
+            let made = slowed.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return made <= 10 ? ContainerScript(listenAfter: 0.15, readyAfter: 0.3) : nil
+        }
+        _ = engine
+        let result = try await session.run(
+            RunRequest(
+                plan: rig.plan(trials: 10), targets: nil, baseline: .lastGood(10), resultsDirectory: directory.url))
+        #expect(result.confirmationTrials > 0, "the first measurement was suspected")
+        #expect(result.verdict == .pass)
+        #expect(result.record.warnings.contains { $0.contains("not confirmed") })
+        #expect(result.evaluation.regressions.filter(\.isAlert).isEmpty)
+    }
+
+    @Test("without a kept image of the baseline, a suspicion is judged without confirmation, and says so")
+    func noKeptImage() async throws {
+        let pipReady = Mutex(0.2)
+        let rig = SessionRig.inMemory { request, _ in
+            .init(script: ContainerScript(readyAfter: request.driver.name == "pip" ? pipReady.withLock { $0 } : 0.2))
         }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteHistoryStore(path: directory.path + "/h.sqlite")
         let session = rig.session(store: store)
-        _ = try await session.run(
-            RunRequest(plan: rig.plan(trials: 8), targets: nil, baseline: .none, resultsDirectory: directory.url))
-        // The next run's pip build (build index 3: uv, pip, then pip, uv for the second service order) is slow once.
-        slowBuild.withLock { $0 = 3 }
+        try await Self.baselineRuns(3, session: session, rig: rig, directory: directory)
+        let engine = try #require(rig.inMemory)
+        for tag in try await engine.imageTags(repository: KeptImages.repository(service: "fixture")) {
+            try await engine.removeImage(tag)
+        }
+        pipReady.withLock { $0 = 0.4 }
         let result = try await session.run(
             RunRequest(
-                plan: rig.plan(trials: 8), targets: nil, baseline: .lastGood(5), confirm: true,
-                resultsDirectory: directory.url))
-        #expect(result.confirmation != nil, "the first measurement alerted")
-        #expect(result.verdict == .pass)
-        #expect(result.record.warnings.contains { $0.contains("not confirmed") && $0.contains("alert dropped") })
-        #expect(result.evaluation.regressions.filter(\.isAlert).isEmpty)
+                plan: rig.plan(trials: 10), targets: nil, baseline: .lastGood(10), resultsDirectory: directory.url))
+        let startup = try #require(
+            result.evaluation.regressions.first { $0.driver == "pip" && $0.metric == .startupSeconds })
+        #expect(startup.confirmation == nil)
+        #expect(startup.note?.contains("no kept image") == true, "\(startup.note ?? "")")
+        #expect(result.confirmationTrials == 0)
     }
 
     @Test("measuring commands open engine, build client, lock, then history; a failure stops the rest")

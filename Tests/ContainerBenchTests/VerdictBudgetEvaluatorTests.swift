@@ -50,16 +50,19 @@ import Testing
         let fastHigh = try #require(fast.ciHigh)
         #expect(fastHigh < 8)
 
+        #expect(fast.decision?.outcome == .pass && (fast.decision?.confidence ?? 0) >= 0.95)
+
         let slow = verdicts[1]
         #expect(slow.outcome == .fail)
-        #expect(try #require(slow.ciLow) >= 8)
+        // Every trial over the limit: the binomial exceedance test says the median cannot be below it.
+        #expect(slow.decision?.method == .exceedanceCount && slow.decision?.exceedances == 5)
         #expect(try #require(slow.margin) < 0)
 
         let edge = verdicts[2]
         #expect(edge.outcome == .inconclusive)
         #expect(edge.observed == 8.0)
-        #expect(try #require(edge.ciLow) < 8)
-        #expect(try #require(edge.ciHigh) >= 8)
+        #expect(edge.decision?.exceedances == 4, "8.5, 8.3, 8.0, 8.2 are at or above 8")
+        #expect(edge.decision?.trialsNeeded != 7, "seven trials do not decide it")
     }
 
     @Test func missingWhenEveryTrialFailed() {
@@ -91,14 +94,15 @@ import Testing
         let small = verdicts.first { $0.budgetID == "image" && $0.service == "small" }
         let big = verdicts.first { $0.budgetID == "image" && $0.service == "big" }
         #expect(small?.outcome == .pass)
-        #expect(small?.ciLow == nil && small?.ciHigh == nil)
+        #expect(small?.ciLow == nil && small?.decision?.method == .exactValue)
         // At the limit is not below it.
         #expect(big?.outcome == .fail)
         #expect(big?.margin == 0)
+        // One trial cannot show a median below 8 s at 95%: inconclusive, with the trials that would.
         let single = verdicts.first { $0.budgetID == "startup" && $0.service == "small" }
-        #expect(single?.outcome == .pass)
+        #expect(single?.outcome == .inconclusive)
         #expect(single?.n == 1)
-        #expect(single?.ciLow == nil)
+        #expect((single?.decision?.trialsNeeded ?? 0) > 1)
         // "big" has no trials: its startup budget has nothing to judge.
         #expect(verdicts.first { $0.budgetID == "startup" && $0.service == "big" }?.outcome == .missing)
     }
@@ -138,8 +142,9 @@ import Testing
         #expect(meh.outcome == .fail)
         #expect(try #require(meh.ciLow) >= 0.4)
 
+        // One build a side has no interval: the ratio is reported, the budget is inconclusive.
         let one = ratios[2]
-        #expect(one.outcome == .pass)
+        #expect(one.outcome == .inconclusive)
         #expect(one.ratio == 0.3)
         #expect(one.ciLow == nil)
 

@@ -55,7 +55,7 @@ struct FaultHistoryTests {
     @Test func diskFullDuringTheRunLeavesNoPartialRun() async throws {
         let fixture = try FaultFixture()
         defer { fixture.remove() }
-        let mountPoint = try await Self.mountTmpfs(in: fixture, size: "300k")
+        let mountPoint = try await Self.mountTmpfs(in: fixture, size: "1m")
         var mounted = true
         defer { if mounted { Task { await Self.unmount(mountPoint) } } }
         let history = mountPoint + "/history.sqlite"

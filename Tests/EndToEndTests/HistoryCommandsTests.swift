@@ -10,16 +10,28 @@ struct HistoryFile {
     var directory: TemporaryDirectory { history.directory }
     /// What `--history` is given.
     var path: String { history.location }
-    /// Oldest to newest: base, same (like base), slow (startup +60%, memory +50%), broken (failed).
+    /// Oldest to newest: `nightlies` earlier runs like base (within ±1%), base, same (like base), slow (startup
+    /// +60%, memory +50%), broken (failed).
     let base: RunRecord
     let same: RunRecord
     let slow: RunRecord
     let broken: RunRecord
+    let earlier: [RunRecord]
 
-    init(_ kind: HistoryStoreKind = .sqlite) throws {
+    /// - Parameters:
+    ///   - kind: the store the history is kept in.
+    ///   - nightlies: earlier comparable runs, for a run-to-run noise estimate with some degrees of freedom (with
+    ///     none, base and same alone give it one).
+    init(_ kind: HistoryStoreKind = .sqlite, nightlies: Int = 0) throws {
         history = try TestHistory(kind)
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         let quick = [0.50, 0.52, 0.49, 0.51, 0.53, 0.50, 0.48, 0.52]
+        earlier = (0..<nightlies).map { night in
+            let drift = 1 + 0.01 * sin(Double(night) * 2.1)
+            return Self.run(
+                String(format: "20260427T000000Z-%08x", night), start - Double(nightlies - night) * 86_400,
+                startup: quick.map { $0 * drift }, memory: 60 + Double(night % 2))
+        }
         base = Self.run("20260528T000000Z-0000000a", start, startup: quick, memory: 60)
         same = Self.run(
             "20260529T000000Z-0000000b", start + 86_400, startup: quick.map { $0 + 0.001 }, memory: 60)
@@ -31,7 +43,7 @@ struct HistoryFile {
         failed.errors = ["build of web/uv failed"]
         broken = failed
         let store = try history.open()
-        for run in [base, same, slow, broken] {
+        for run in earlier + [base, same, slow, broken] {
             try store.save(run, evaluation: Evaluation(runID: run.id))
         }
     }
@@ -139,12 +151,12 @@ struct HistoryCommandsTests {
     @Test(arguments: HistoryStoreKind.allCases) func compareFindsTheRegressionAndExitsTwo(kind: HistoryStoreKind)
         async throws
     {
-        let file = try HistoryFile(kind)
+        let file = try HistoryFile(kind, nightlies: 5)
         defer { file.remove() }
         let result = try await file.run(["compare", file.base.id, file.slow.id])
         #expect(result.exitCode == ExitStatus.regression.rawValue, "\(result.output)\(result.error)")
         let startup = result.output.split(separator: "\n").filter {
-            $0.contains("web") && $0.contains("uv") && $0.contains("startup_seconds")
+            $0.hasPrefix("web") && $0.contains(" uv ") && $0.contains("startup_seconds")
         }
         #expect(
             startup.count == 1 && startup[0].contains("regression") && startup[0].contains("1.60×"), "\(result.output)")
@@ -153,19 +165,40 @@ struct HistoryCommandsTests {
         let json = try await file.run(["compare", file.base.id, file.slow.id, "--format", "json"])
         #expect(json.exitCode == 2)
         let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(json.output.utf8))
-        #expect(report.schema == "containerbench.compare/v1")
+        #expect(report.schema == "containerbench.compare/v2")
         let cell = try #require(report.findings.first { $0.driver == "pip" && $0.metric == .startupSeconds })
         #expect(cell.change == .regression)
+        // Stored runs cannot be confirmed by an A/B: compare settles the screen's suspicion by Holm.
+        #expect(cell.note?.contains("Holm") == true, "\(cell)")
         #expect(try #require(cell.ratioCILow) > 1.4)
         #expect(try #require(cell.pValue) < 0.01)
         // Image and build sizes did not move.
         #expect(report.findings.first { $0.metric == .imageBytes }?.change == .unchanged)
     }
 
-    @Test(arguments: HistoryStoreKind.allCases) func compareOfLikeRunsPassesAndAnImprovementIsNoRegression(
+    /// Two runs and one earlier one cannot tell drift from change: +60% is inconclusive, never unchanged.
+    @Test(arguments: HistoryStoreKind.allCases) func compareWithoutARunToRunNoiseEstimateIsInconclusive(
         kind: HistoryStoreKind
     ) async throws {
         let file = try HistoryFile(kind)
+        defer { file.remove() }
+        let result = try await file.run(["compare", file.base.id, file.slow.id, "--format", "json"])
+        #expect(result.exitCode == 0, "inconclusive is not a regression: \(result.output)\(result.error)")
+        let report = try JSONReport.decoder().decode(ComparisonReport.self, from: Data(result.output.utf8))
+        let startup = report.findings.filter { $0.metric == .startupSeconds }
+        #expect(startup.count == 2 && startup.allSatisfy { $0.change == .inconclusive }, "\(startup)")
+        #expect(startup.allSatisfy { $0.note?.contains("more comparable runs") == true })
+        let table = try await file.run(["compare", file.base.id, file.slow.id])
+        #expect(table.output.contains("inconclusive"), "\(table.output)")
+        let strict = try await file.run(["compare", file.base.id, file.slow.id, "--strict"])
+        #expect(strict.exitCode == ExitStatus.inconclusive.rawValue, "\(strict.output)")
+        #expect(strict.output.contains("verdict: inconclusive (exit 3)"), "\(strict.output)")
+    }
+
+    @Test(arguments: HistoryStoreKind.allCases) func compareOfLikeRunsPassesAndAnImprovementIsNoRegression(
+        kind: HistoryStoreKind
+    ) async throws {
+        let file = try HistoryFile(kind, nightlies: 5)
         defer { file.remove() }
         let like = try await file.run(["compare", file.base.id, file.same.id])
         #expect(like.exitCode == 0, "\(like.output)")
@@ -207,6 +240,7 @@ struct HistoryCommandsTests {
         ["history", "--format", "xml"],
         ["compare", "only-one"],
         ["report", "--format", "pdf"],
+        ["report", "--format", "md", "--service", "web"],
         ["baseline", "save", "Bad Name"],
         ["acknowledge", "--service", "web"],
         ["plot", "--metric", "nope"],
@@ -274,7 +308,7 @@ struct HistoryCommandsTests {
     @Test(arguments: HistoryStoreKind.allCases) func acknowledgedRegressionIsReportedWithoutFailing(
         kind: HistoryStoreKind
     ) async throws {
-        let file = try HistoryFile(kind)
+        let file = try HistoryFile(kind, nightlies: 5)
         defer { file.remove() }
         for driver in ["uv", "pip"] {
             for metric in ["startup_seconds", "memory_peak_bytes", "memory_working_set_bytes"] {
@@ -313,7 +347,7 @@ struct HistoryCommandsTests {
         let json = try await file.run(["report", "--run", "latest", "--format", "json"])
         #expect(json.exitCode == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-        #expect(object?["schema"] as? String == "containerbench.report/v1")
+        #expect(object?["schema"] as? String == "containerbench.report/v2")
         #expect(json.output.contains(file.broken.id), "latest is the newest run of any status")
 
         let junit = try await file.run(["report", "--run", file.base.id, "--format", "junit"])
@@ -324,6 +358,23 @@ struct HistoryCommandsTests {
         #expect(html.exitCode == 0)
         let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         #expect(page.contains("data:image/"), "html inlines its plots")
+    }
+
+    @Test func cycloneDXNeedsOneImageAndAnInventory() async throws {
+        let file = try HistoryFile()
+        defer { file.remove() }
+        let ambiguous = try await file.run(["report", "--run", file.slow.id, "--format", "cyclonedx"])
+        #expect(ambiguous.exitCode == ExitStatus.usageError.rawValue, "\(ambiguous.error)")
+        #expect(ambiguous.error.contains("web/uv, web/pip") && ambiguous.error.contains("--service and --driver"))
+        let unknown = try await file.run(["report", "--run", file.slow.id, "--format", "cyclonedx", "--service", "api"])
+        #expect(unknown.exitCode == ExitStatus.usageError.rawValue)
+        #expect(unknown.error.contains("has no image api"))
+        // Stored without an inventory, and its image (sha256:uv) exists nowhere: nothing to write, and it says how.
+        let gone = try await file.run(
+            ["report", "--run", file.slow.id, "--format", "cyclonedx", "--service", "web", "--driver", "uv"])
+        #expect(gone.exitCode == ExitStatus.infrastructureError.rawValue, "\(gone.error)")
+        #expect(gone.error.contains("stored no inventory of web/uv"), "\(gone.error)")
+        #expect(gone.output.isEmpty)
     }
 
     @Test(arguments: HistoryStoreKind.allCases) func plotWritesTrendChartsAndSaysWhat(kind: HistoryStoreKind)
@@ -363,8 +414,8 @@ struct HistoryCommandsTests {
 
     @Test func runHelpDocumentsConfirm() async throws {
         let help = try await Binary.run(["run", "--help"])
-        #expect(help.output.contains("--confirm"))
-        #expect(help.output.contains("alerts again"))
+        #expect(help.output.contains("--confirm/--no-confirm"))
+        #expect(help.output.contains("confirmed in the same sitting"), "\(help.output)")
     }
 }
 

@@ -84,7 +84,7 @@ struct GroundTruthStartupTests {
         memoryWindow: Double = 0.2
     ) async throws -> [Observation] {
         let runID = "proof-\(ProcessInfo.processInfo.processIdentifier)-\(UInt16.random(in: 0...UInt16.max))"
-        let events = EngineEventStream(socketPath: engine.socketPath, label: "\(ContainerLabels.run)=\(runID)")
+        let events = EngineEventStream(engine: engine, label: "\(ContainerLabels.run)=\(runID)")
         defer { events.stop() }
         let stamp = Mutex<(origin: Double, listen: Double?)>((0, nil))
         let runner = StartupTrialRunner(

@@ -79,7 +79,18 @@ struct RunPipelineTests {
         try store.save(record, evaluation: evaluation)
         let loaded = try #require(try store.run(id: runID))
         #expect(loaded == record)
-        #expect(evaluation.budgets.allSatisfy { $0.outcome == .pass }, "\(evaluation.budgets)")
+        // Nothing breaches. Exact and observed-max budgets pass; a p95 from 2 trials cannot be shown below its
+        // limit at 95% (0.18 s against 8 s), so it is inconclusive and says how many trials would decide.
+        #expect(!evaluation.budgets.contains { $0.outcome == .fail }, "\(evaluation.budgets)")
+        for verdict in evaluation.budgets {
+            if verdict.statistic == .p95 {
+                #expect(verdict.outcome == .inconclusive, "\(verdict)")
+                #expect((verdict.decision?.trialsNeeded ?? 0) > 2, "\(verdict)")
+            } else {
+                #expect(verdict.outcome == .pass, "\(verdict)")
+            }
+        }
+        #expect(!evaluation.ratios.contains { $0.outcome == .fail }, "\(evaluation.ratios)")
     }
 }
 

@@ -4,6 +4,7 @@ import ContainerBenchHistory
 import ContainerBenchModel
 import ContainerBenchSupport
 import Foundation
+import Logging
 
 /// The checks behind `containerbench doctor`.
 public enum Doctor {
@@ -17,42 +18,59 @@ public enum Doctor {
         public var detail: String
     }
 
-    /// Runs every check; never throws.
-    public static func run(suitePath: String, historyPath: String) async -> [Check] {
+    /// Runs every check against the engine `endpoint` names (nil: `DOCKER_HOST`, else the local socket); never
+    /// throws.
+    public static func run(endpoint requested: EngineEndpoint? = nil, suitePath: String, historyPath: String) async
+        -> [Check]
+    {
         var checks: [Check] = []
-        let socket: String
+        let endpoint: EngineEndpoint
         do {
-            socket = try DockerEngine.defaultSocketPath()
+            endpoint = try requested ?? EngineEndpoint.fromEnvironment()
         } catch {
-            return [Check(name: "engine socket", ok: false, required: true, detail: "\(error)")]
+            return [Check(name: "engine address", ok: false, required: true, detail: "\(error)")]
         }
-        checks.append(
-            Check(
-                name: "engine socket", ok: FileManager.default.fileExists(atPath: socket), required: true,
-                detail: FileManager.default.fileExists(atPath: socket)
-                    ? socket : "\(socket) does not exist: start dockerd (`make setup`) or set DOCKER_HOST"))
+        checks.append(addressCheck(endpoint))
+        if let socket = endpoint.socketPath, !FileManager.default.fileExists(atPath: socket) {
+            checks.append(
+                Check(
+                    name: "engine socket", ok: false, required: true,
+                    detail: "\(socket) does not exist: start dockerd (`make setup`) or the Podman service, or set "
+                        + "DOCKER_HOST / --engine"))
+        }
         var engine: DockerEngine?
+        var kind = EngineKind.docker
         do {
-            let candidate = try DockerEngine(socketPath: socket)
+            let candidate = try DockerEngine(endpoint: endpoint)
             let version = try await candidate.connect()
             engine = candidate
+            kind = version.kind
             checks.append(
                 Check(
                     name: "engine", ok: true, required: true,
-                    detail: "Docker \(version.version), API \(version.apiVersion) (containerbench uses "
-                        + "\(DockerEngine.minimumAPIVersion))"))
+                    detail: "\(kind) \(version.version), API \(version.apiVersion) (containerbench uses "
+                        + "\(DockerEngine.minimumAPIVersion))" + (kind == .podman ? ", Docker-compatible API" : "")))
             let info = try await candidate.info()
-            checks.append(cgroupCheck(info))
+            checks.append(engineHostCheck(info, endpoint: endpoint))
+            checks.append(endpoint.isLocal ? cgroupCheck(info) : remoteMemoryCheck(info))
             checks.append(storageDriverCheck(info))
+            if kind == .podman { checks += podmanChecks(endpoint: endpoint) }
         } catch {
             checks.append(Check(name: "engine", ok: false, required: true, detail: "\(error)"))
         }
         if let engine {
             do {
-                let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
-                checks.append(Check(name: "BuildKit client", ok: true, required: true, detail: client.description))
+                let (builder, _) = try await MeasuringSession.openBuilder(
+                    for: engine, logger: Logger(label: "doctor"))
+                checks.append(
+                    Check(
+                        name: kind == .podman ? "builder" : "BuildKit client", ok: true, required: true,
+                        detail: builder.clientDescription))
             } catch {
-                checks.append(Check(name: "BuildKit client", ok: false, required: true, detail: "\(error)"))
+                checks.append(
+                    Check(
+                        name: kind == .podman ? "builder" : "BuildKit client", ok: false, required: true,
+                        detail: "\(error)"))
             }
         }
         checks.append(await gnuplotCheck())
@@ -102,6 +120,61 @@ public enum Doctor {
                     + "reads the engine host's cgroup files, so run containerbench on the engine's host")
         }
         return Check(name: "cgroup", ok: true, required: true, detail: "v\(version), driver \(driver), \(probe)")
+    }
+
+    /// How the engine is reached, and what that means for the figures.
+    public static func addressCheck(_ endpoint: EngineEndpoint) -> Check {
+        let meaning: String
+        switch endpoint.transport {
+        case .unix: meaning = "local: probes on 127.0.0.1, memory from the cgroup files here"
+        case .tcp(_, _, let tls):
+            meaning =
+                (tls == nil ? "TCP without TLS (unencrypted, unauthenticated)" : "TCP with verified TLS")
+                + "; remote: probes cross the network to \(endpoint.serviceHost), memory read there by a helper container"
+        case .ssh:
+            meaning =
+                "SSH (docker system dial-stdio); remote: probes cross the network to \(endpoint.serviceHost), "
+                + "memory read there by a helper container"
+        }
+        return Check(name: "engine address", ok: true, required: true, detail: "\(endpoint) (\(meaning))")
+    }
+
+    /// The engine's host as the engine reports it: what the fingerprint records as the measured machine.
+    public static func engineHostCheck(_ info: EngineInfo, endpoint: EngineEndpoint) -> Check {
+        let gigabytes = String(format: "%.1f", Double(info.memoryBytes) / 1_073_741_824)
+        return Check(
+            name: "engine host", ok: true, required: false,
+            detail: "\(info.name ?? "?") (\(info.operatingSystem ?? "?"), kernel \(info.kernelVersion ?? "?"), "
+                + "\(info.cpus) CPUs, \(gigabytes) GiB)" + (endpoint.isLocal ? "" : ", remote"))
+    }
+
+    /// A remote engine's cgroups are on its host: memory is read there by a helper container, and says so.
+    public static func remoteMemoryCheck(_ info: EngineInfo) -> Check {
+        let version = info.cgroupVersion ?? "?"
+        return Check(
+            name: "cgroup", ok: info.cgroupVersion != nil, required: true,
+            detail: "v\(version) on the engine's host (driver \(info.cgroupDriver ?? "?")); its cgroup files are not "
+                + "readable from here: a helper container reads them there (40 Hz, memorySource helper-container), or when it "
+                + "cannot run, the Engine API's stats (about 1 s apart, memorySource engine-stats)")
+    }
+
+    /// What a Podman engine lacks that a Docker one has, said up front (warnings, not failures).
+    static func podmanChecks(endpoint: EngineEndpoint) -> [Check] {
+        var checks = [
+            Check(
+                name: "podman: builds", ok: false, required: false,
+                detail: "no BuildKit behind Podman's API: builds run `podman build` (Buildah); per-step times come "
+                    + "from when Buildah's STEP lines arrive (it prints no durations), and cold builds empty Buildah's "
+                    + "cache mounts only for a local service")
+        ]
+        if endpoint.isLocal, !FileManager.default.fileExists(atPath: "/run/systemd/private") {
+            checks.append(
+                Check(
+                    name: "podman: HEALTHCHECK", ok: false, required: false,
+                    detail: "Podman runs HEALTHCHECKs from systemd timers and this host has no systemd: images' "
+                        + "checks never run, so the `healthy` phase is not measured (ready still is)"))
+        }
+        return checks
     }
 
     /// The engine's storage driver, as reported (it enters the comparability key).

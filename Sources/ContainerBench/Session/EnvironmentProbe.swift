@@ -28,15 +28,33 @@ public enum EnvironmentProbe {
         }
         fingerprint.cpuCores = ProcessInfo.processInfo.activeProcessorCount
         fingerprint.memoryBytes = Int64(ProcessInfo.processInfo.physicalMemory)
-        if let version = try? await engine.version() {
+        let version = try? await engine.version()
+        if let version {
             fingerprint.engineVersion = version.version
             fingerprint.apiVersion = version.apiVersion
         }
+        let endpoint = engine.endpoint
+        var host = EngineHostFacts(
+            kind: (version?.kind ?? .docker).rawValue, endpoint: endpoint.description, isLocal: endpoint.isLocal)
         if let info = try? await engine.info() {
             fingerprint.storageDriver = info.storageDriver
             // Never defaulted: an engine that does not say is recorded as 0 (unknown), which keeps its runs apart.
             fingerprint.cgroupVersion = info.cgroupVersion.flatMap { Int($0) } ?? 0
+            host.name = info.name ?? ""
+            host.id = info.id ?? ""
+            host.kernel = info.kernelVersion ?? ""
+            host.operatingSystem = info.operatingSystem ?? ""
+            host.cpus = info.cpus
+            host.memoryBytes = info.memoryBytes
+            // The measured machine is the engine's host: for a remote engine its kernel, CPUs and memory, not ours.
+            if !endpoint.isLocal {
+                fingerprint.kernel = host.kernel
+                fingerprint.cpuCores = host.cpus
+                fingerprint.memoryBytes = host.memoryBytes
+                fingerprint.cpuModel = "unknown (remote engine: the Engine API does not report it)"
+            }
         }
+        fingerprint.engineHost = host
         fingerprint.buildClient = buildClient
         // What each base the suite maps resolved to: the original when the engine has it, else the stand-in.
         let resolver = BaseImageResolver(engine: engine, map: suite.baseImages)

@@ -3,9 +3,9 @@ import Foundation
 
 /// Finds and removes what containerbench left behind, by label.
 public struct GarbageCollector: Sendable {
-    public var engine: DockerEngine
+    public var engine: any ContainerEngine
 
-    public init(engine: DockerEngine) {
+    public init(engine: any ContainerEngine) {
         self.engine = engine
     }
 

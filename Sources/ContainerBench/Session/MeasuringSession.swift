@@ -42,37 +42,53 @@ public struct MeasuringSession: Sendable {
         return MeasuringSession(engine: engine, builder: builder, client: client, lock: lock, store: store)
     }
 
-    /// Opens the real parts: the engine `DOCKER_HOST` names (connected), a BuildKit-capable docker client, the
-    /// host lock and the SQLite history at `historyPath`.
-    public static func open(historyPath: String, logger: Logger) async throws(SessionError) -> MeasuringSession {
-        try await open(history: .file(historyPath), logger: logger)
+    /// Opens the real parts: the engine `endpoint` names (connected; nil: `DOCKER_HOST`, else the local socket), a
+    /// builder for it (a BuildKit-capable docker client, or `podman build` when the engine is Podman, whose API has
+    /// no BuildKit), the host lock and the SQLite history at `historyPath`.
+    public static func open(
+        endpoint: EngineEndpoint? = nil, historyPath: String, logger: Logger
+    ) async throws(SessionError) -> MeasuringSession {
+        try await open(endpoint: endpoint, history: .file(historyPath), logger: logger)
     }
 
     /// Opens the real parts with the history at `location` (a SQLite file or a shared PostgreSQL database).
-    public static func open(history location: HistoryLocation, logger: Logger) async throws(SessionError)
-        -> MeasuringSession
-    {
+    public static func open(
+        endpoint: EngineEndpoint? = nil, history location: HistoryLocation, logger: Logger
+    ) async throws(SessionError) -> MeasuringSession {
         try await open(
             engine: {
-                let engine = try DockerEngine()
+                let engine = try DockerEngine(endpoint: endpoint)
                 try await engine.connect()
                 return engine
             },
-            builder: { engine in
-                let client = try await BuildKitClient.discover(endpoint: engine.endpoint)
-                return (BuildKitImageBuilder(client: client, engine: engine, logger: logger), client)
-            },
+            builder: { engine in try await openBuilder(for: engine, logger: logger) },
             lock: { try HostLock() },
             history: { try location.open() })
     }
 
-    /// A run session over these parts.
+    /// The builder for `engine`: `PodmanImageBuilder` when Podman answers, else `BuildKitImageBuilder` with the
+    /// BuildKit-capable docker client found (returned too, for the local package index).
+    /// - Throws: `BuildError` when no client can build for the engine.
+    public static func openBuilder(
+        for engine: any ContainerEngine, logger: Logger
+    ) async throws -> (any ImageBuilder, BuildKitClient?) {
+        if (try? await engine.version())?.kind == .podman {
+            return (try await PodmanImageBuilder.discover(engine: engine, logger: logger), nil)
+        }
+        let client = try await BuildKitClient.discover(engine: engine)
+        return (BuildKitImageBuilder(client: client, engine: engine, logger: logger), client)
+    }
+
+    /// A run session over these parts, measured with `instruments` (default: the real ones for the engine, see
+    /// `MeasuringInstruments.real(for:)`).
     public func runSession(
-        instruments: MeasuringInstruments = .init(), logger: Logger,
+        instruments: MeasuringInstruments? = nil, logger: Logger,
         progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) -> RunSession {
         RunSession(
-            engine: engine, builder: builder, instruments: instruments, store: store,
-            localIndex: client.map { WheelIndexProvider(client: $0) }, logger: logger, progress: progress)
+            engine: engine, builder: builder, instruments: instruments ?? .real(for: engine), store: store,
+            localIndex: client.map { WheelIndexProvider(client: $0) },
+            standIns: client.map { BaseImageBootstrapper(engine: engine, client: $0, logger: logger) }, logger: logger,
+            progress: progress)
     }
 }

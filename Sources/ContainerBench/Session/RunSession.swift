@@ -12,13 +12,20 @@ import Logging
 public struct RunOutcome: Sendable {
     public var record: RunRecord
     public var policy: [PolicyFinding]
+    /// The looks `--trials auto` took (nil for a fixed trial count): the final verdicts are judged at that look's
+    /// confidence, so their error rates hold over every look.
+    public var looks: Int?
 
     /// An outcome; see the properties.
-    public init(record: RunRecord, policy: [PolicyFinding]) {
+    public init(record: RunRecord, policy: [PolicyFinding], looks: Int? = nil) {
         self.record = record
         self.policy = policy
+        self.looks = looks
     }
 }
+
+/// Says, after a look of `--trials auto`, which service × drivers still have an undecided budget or gate.
+public typealias TrialDecider = @Sendable (_ record: RunRecord, _ look: Int) async -> Set<ServiceDriver>
 
 /// What `RunSession.run` is asked to do: the plan, what to judge it against, and where its reports go.
 public struct RunRequest: Sendable {
@@ -26,8 +33,11 @@ public struct RunRequest: Sendable {
     /// The budgets; nil judges none.
     public var targets: Targets?
     public var baseline: BaselineSelection
-    /// Measure alerted service × drivers again and keep only alerts that repeat.
+    /// Confirm the screen's suspicions by an interleaved A/B of the baseline's kept image against the current image
+    /// (the default); off, they are judged by Holm over the run's screens.
     public var confirm: Bool
+    /// Completed runs whose images are kept per service × driver, for later confirmations.
+    public var keptRuns: Int
     /// Inconclusive budgets and gates fail the run.
     public var strict: Bool
     /// Where the run's folder of plots and reports is made.
@@ -37,13 +47,15 @@ public struct RunRequest: Sendable {
 
     /// A request; see the properties.
     public init(
-        plan: RunPlan, targets: Targets?, baseline: BaselineSelection = .lastGood(5), confirm: Bool = false,
-        strict: Bool = false, resultsDirectory: URL, extraReports: [(format: ReportFormat, url: URL)] = []
+        plan: RunPlan, targets: Targets?, baseline: BaselineSelection = .lastGood(BaselineSelection.defaultRuns),
+        confirm: Bool = true, keptRuns: Int = 2, strict: Bool = false, resultsDirectory: URL,
+        extraReports: [(format: ReportFormat, url: URL)] = []
     ) {
         self.plan = plan
         self.targets = targets
         self.baseline = baseline
         self.confirm = confirm
+        self.keptRuns = keptRuns
         self.strict = strict
         self.resultsDirectory = resultsDirectory
         self.extraReports = extraReports
@@ -54,8 +66,8 @@ public struct RunRequest: Sendable {
 public struct RunResult: Sendable {
     public var record: RunRecord
     public var evaluation: Evaluation
-    /// The confirmation run, when alerts were measured again.
-    public var confirmation: (record: RunRecord, evaluation: Evaluation)?
+    /// The trials the same-sitting confirmation A/B ran (both sides), 0 when there was nothing to confirm.
+    public var confirmationTrials: Int
     /// The run's folder of plots and reports.
     public var directory: URL
     /// The report input the verdict and the terminal summary come from.
@@ -94,19 +106,25 @@ public struct RunSession: Sendable {
     public var store: any HistoryStore
     /// Starts the `--index local` package index (real builds only); nil refuses `--index local`.
     public var localIndex: (any LocalIndexProvider)?
+    /// Makes missing stand-in base images before the builds; nil refuses to (preflight then says to bootstrap).
+    public var standIns: (any StandInMaker)?
     public var logger: Logger
     /// Receives every step and stage.
     public var progress: @Sendable (ProgressEvent) -> Void
     /// Renders plots; nil skips them (reports are still written).
     public var artifacts: ArtifactStage
+    /// The defaults of every verdict (levels, trials, the confirmation plan).
+    public var policy: VerdictPolicy = .standard
 
     /// A session over the given parts.
     public init(
         engine: any ContainerEngine, builder: any ImageBuilder, instruments: MeasuringInstruments = .init(),
-        store: any HistoryStore, localIndex: (any LocalIndexProvider)? = nil, logger: Logger,
-        artifacts: ArtifactStage? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+        store: any HistoryStore, localIndex: (any LocalIndexProvider)? = nil, standIns: (any StandInMaker)? = nil,
+        logger: Logger, artifacts: ArtifactStage? = nil,
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) {
         self.engine = engine
+        self.standIns = standIns
         self.builder = builder
         self.instruments = instruments
         self.store = store
@@ -121,11 +139,14 @@ public struct RunSession: Sendable {
     /// Builds, inspects and measures `plan` (floor, then interleaved trials). Never throws for a failing part:
     /// failures are recorded in the run (status `failed`, with errors) so nothing measured is lost; a cancelled
     /// task ends with status `interrupted`.
-    public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID()) async -> RunOutcome {
+    /// - Parameter decide: for `--trials auto` (`plan.adaptiveTrials`), which pairs need another round after a look.
+    public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID(), decide: TrialDecider? = nil) async
+        -> RunOutcome
+    {
         let work = plan.workDirectory.appendingPathComponent("containerbench-\(runID)")
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let outcome = await measureStages(plan, runID: runID, work: work)
+        let outcome = await measureStages(plan, runID: runID, work: work, decide: decide)
         // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
         do {
             try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
@@ -135,7 +156,7 @@ public struct RunSession: Sendable {
         return outcome
     }
 
-    private func measureStages(_ plan: RunPlan, runID: String, work: URL) async -> RunOutcome {
+    private func measureStages(_ plan: RunPlan, runID: String, work: URL, decide: TrialDecider?) async -> RunOutcome {
         let environment = await EnvironmentProbe.fingerprint(
             engine: engine, buildClient: builder.clientDescription, suite: plan.suite, options: plan.options,
             indexMode: plan.indexMode.rawValue)
@@ -152,7 +173,8 @@ public struct RunSession: Sendable {
         }
         for service in plan.suite.services { record.warnings += FairnessLint.check(service: service) }
 
-        let reporter = ProgressReporter(steps: Self.stepCount(plan), sink: progress)
+        let clock = instruments.clock
+        let reporter = ProgressReporter(plan: plan, now: { clock.now() }, sink: progress)
         var context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
@@ -161,7 +183,7 @@ public struct RunSession: Sendable {
 
         var index: (any RunningLocalIndex)?
         if plan.indexMode == .local {
-            reporter.advance(.prepare, nil, nil, "local package index")
+            reporter.advance(.prepare, nil, nil, "local package index", kind: "prepare")
             do {
                 guard let localIndex else {
                     throw BuildError("--index local needs a real BuildKit client to download the wheels with")
@@ -181,6 +203,14 @@ public struct RunSession: Sendable {
         record.errors += built.errors
         if built.interrupted {
             return RunOutcome(record: Self.finish(record, .interrupted, note: "interrupted while building"), policy: [])
+        }
+        if plan.trialsNeedEveryBuild, built.images.count < plan.pairs.count {
+            let failed = plan.pairs.map { ServiceDriver(service: $0.service.name, driver: $0.driver.name) }
+                .filter { built.images[$0] == nil }.map(\.description).joined(separator: ", ")
+            return RunOutcome(
+                record: Self.finish(
+                    record, .failed, note: "no trials: \(failed) did not build, and the comparison needs every side"),
+                policy: [])
         }
         let inspected = await ImageStage().run(context, built: built.images)
         record.images = inspected.images
@@ -202,19 +232,44 @@ public struct RunSession: Sendable {
                     record, .interrupted, note: trials.interrupted ? "interrupted during trials" : "interrupted"),
                 policy: inspected.policy)
         }
+        var looks: Int?
+        if plan.adaptiveTrials, let decide {
+            let auto = plan.adaptivePlan ?? policy.autoPlan
+            let started = clock.now()
+            var look = 1
+            // Judged on the trials of the first rounds, then after every round that was added.
+            while true {
+                let undecided = await decide(record, look)
+                let step = auto.next(
+                    afterLook: look, undecided: undecided.count, elapsedSeconds: clock.now() - started,
+                    timeBudgetSeconds: plan.timeBudget)
+                guard case .runRound(let next, let count) = step else {
+                    if case .stop(let reason) = step, reason != .allDecided {
+                        record.warnings.append(
+                            "--trials auto stopped at look \(look) (\(reason.rawValue)) with \(undecided.count) "
+                                + "service × driver(s) undecided: "
+                                + undecided.map(\.description).sorted().joined(separator: ", "))
+                    }
+                    break
+                }
+                let done = auto.trials(atLook: look)
+                let extra = await TrialStage().run(
+                    context, built: built.images, only: undecided, rounds: done..<(done + count))
+                record.trials += extra.trials
+                record.errors += extra.errors
+                look = next
+                if extra.interrupted || Task.isCancelled {
+                    return RunOutcome(
+                        record: Self.finish(record, .interrupted, note: "interrupted during trials"),
+                        policy: inspected.policy, looks: look)
+                }
+            }
+            looks = look
+        }
         reporter.advance(.done, nil, nil, "done")
         return RunOutcome(
             record: Self.finish(record, record.errors.isEmpty ? .completed : .failed, note: nil),
-            policy: inspected.policy)
-    }
-
-    /// The measuring steps of `plan`, for progress displays: builds, inspections, floor and service trials.
-    static func stepCount(_ plan: RunPlan) -> Int {
-        let pairs = plan.pairs
-        let trials = pairs.map { plan.trials ?? $0.service.trials }.reduce(0, +)
-        let floor = plan.measureFloor ? (plan.suite.services.map { plan.trials ?? $0.trials }.max() ?? 0) : 0
-        return pairs.count * plan.scenarios.count + pairs.count + trials + floor
-            + (plan.indexMode == .local ? 1 : 0)
+            policy: inspected.policy, looks: looks)
     }
 
     // MARK: - The whole run
@@ -253,49 +308,59 @@ public struct RunSession: Sendable {
     ///   not be stored or its reports written (the message says what was kept).
     public func run(_ request: RunRequest, control: RunControl = RunControl()) async throws(SessionError) -> RunResult {
         try validate(request)
+        let prepared = try await prepare(request.plan)
         let runID = RunRecord.makeID()
-        let plan = request.plan
-        let outcome = await control.measuring { await measure(plan, runID: runID) }
+        let plan = prepared.plan
+        let decide = plan.adaptiveTrials ? decider(targets: request.targets, baseline: request.baseline) : nil
+        let outcome = await control.measuring { await measure(plan, runID: runID, decide: decide) }
         var record = outcome.record
+        record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }
 
-        let analysis = AnalysisStage(store: store)
+        var runPolicy = policy
+        runPolicy.confirms = request.confirm
+        // After --trials auto, budgets are judged at the last look's confidence (the error spent over the looks).
+        let analysis = AnalysisStage(
+            store: store,
+            analysis: RunAnalysis(
+                policy: runPolicy, budgets: BudgetEvaluator(judge: runPolicy.budgetJudge(look: outcome.looks))))
         progress(ProgressEvent(stage: .analyse, step: 0, steps: 0, message: "judging \(record.id)"))
-        var evaluation = analysis.run(
+        let judged = analysis.run(
             record: &record, targets: request.targets, policy: outcome.policy, baseline: request.baseline)
+        var evaluation = judged.evaluation
 
-        var confirmation: (record: RunRecord, evaluation: Evaluation)?
-        let alerted = RegressionConfirmation.alertedPairs(evaluation)
-        if request.confirm, !alerted.isEmpty, !control.isCancelled {
-            let pairs = alerted.map(\.description).joined(separator: ", ")
+        var confirmationTrials = 0
+        let pending = evaluation.regressions.filter { $0.change == .regression && $0.confirmation == nil }
+        if request.confirm, !pending.isEmpty, let baseline = judged.baseline {
+            let cells = pending.map { "\($0.service)/\($0.driver) \($0.metric.rawValue)" }.joined(separator: ", ")
             progress(
                 ProgressEvent(
                     stage: .confirm, step: 0, steps: 0,
-                    message: "confirming the regression of \(pairs): measuring again"))
-            let confirmID = RunRecord.makeID()
-            let restricted = plan.restricted(to: alerted)
-            let confirmOutcome = await control.measuring { await measure(restricted, runID: confirmID) }
-            var confirmRecord = confirmOutcome.record
-            if control.isCancelled { confirmRecord.status = .interrupted }
-            // The first run is not stored yet, so "last N good runs" means the same runs for both evaluations.
-            let confirmEvaluation = try? analysis.evaluate(
-                confirmRecord, targets: request.targets, policy: confirmOutcome.policy, baseline: request.baseline)
-            if confirmRecord.status == .completed, let confirmEvaluation {
-                record.warnings += RegressionConfirmation.apply(
-                    confirmation: confirmEvaluation, confirmationRunID: confirmID, to: &evaluation)
-            } else {
-                record.warnings.append("confirmation run \(confirmID) did not complete: the regression alerts stand")
+                    message: "confirming \(cells): the baseline's image against this one, interleaved"))
+            let findings = evaluation.regressions
+            let baselineRuns = baseline.runs.compactMap(\.id)
+            let (measured, confirmPolicy) = (record, runPolicy)
+            let confirmed = await control.measuring {
+                await confirm(
+                    findings: findings, record: measured, baselineRuns: baselineRuns, plan: plan, policy: confirmPolicy)
             }
-            confirmation = (confirmRecord, confirmEvaluation ?? Evaluation(runID: confirmID))
+            evaluation.regressions = confirmed.findings
+            record.warnings += confirmed.notes
+            confirmationTrials = confirmed.trials
+            if confirmed.interrupted || control.isCancelled { record.status = .interrupted }
         }
 
         progress(ProgressEvent(stage: .persist, step: 0, steps: 0, message: "storing \(record.id)"))
         do {
-            try PersistStage(store: store).run(
-                [(record, evaluation)] + (confirmation.map { [($0.record, $0.evaluation)] } ?? []))
+            try PersistStage(store: store).run([(record, evaluation)])
         } catch {
             throw SessionError(.infrastructureError, "the run was measured but could not be stored: \(error)")
         }
+        // Its images are kept for later confirmations; the oldest kept ones go.
+        let kept = KeptImages(engine: engine, keep: request.keptRuns)
+        record.warnings += await kept.keep(record)
+        let protected = Set(((try? store.baselines()) ?? []).flatMap(\.runIDs))
+        await kept.prune(services: record.pairs.map(\.service), protected: protected)
 
         progress(ProgressEvent(stage: .artifacts, step: 0, steps: 0, message: "plots and reports"))
         let directory = request.resultsDirectory.appendingPathComponent(record.id)
@@ -309,7 +374,73 @@ public struct RunSession: Sendable {
                 .infrastructureError, "the run was stored as \(record.id), but a report could not be written: \(error)")
         }
         return RunResult(
-            record: record, evaluation: evaluation, confirmation: confirmation, directory: directory, report: report)
+            record: record, evaluation: evaluation, confirmationTrials: confirmationTrials, directory: directory,
+            report: report)
+    }
+
+    /// The decider of `--trials auto`: after look `look`, the service × drivers with a trial budget still
+    /// inconclusive at that look's confidence, or a regression cell inconclusive for too few samples that more
+    /// trials could decide. Build budgets and ratios are not: more trials do not change builds.
+    func decider(targets: Targets?, baseline: BaselineSelection) -> TrialDecider {
+        let (store, policy) = (self.store, self.policy)
+        return { record, look in
+            var copy = record
+            let stage = AnalysisStage(
+                store: store,
+                analysis: RunAnalysis(policy: policy, budgets: BudgetEvaluator(judge: policy.budgetJudge(look: look))))
+            let evaluation = stage.run(record: &copy, targets: targets, policy: [], baseline: baseline).evaluation
+            let maximum = policy.autoPlan.maximumTrials
+            var undecided = Set<ServiceDriver>()
+            for budget in evaluation.budgets
+            where budget.outcome == .inconclusive && RegressionGate.isConfirmable(budget.metric) && budget.n < maximum {
+                undecided.insert(ServiceDriver(service: budget.service, driver: budget.driver))
+            }
+            for finding in evaluation.regressions
+            where finding.change == .inconclusive && RegressionGate.isConfirmable(finding.metric)
+                && finding.currentN < maximum
+                && finding.screen.map({ $0.finding == .inconclusive(.tooFewSamples) }) == true
+            {
+                undecided.insert(ServiceDriver(service: finding.service, driver: finding.driver))
+            }
+            return undecided
+        }
+    }
+
+    /// The same-sitting confirmation of `findings`' suspicions, on a context of its own (labels, events).
+    func confirm(
+        findings: [RegressionFinding], record: RunRecord, baselineRuns: [String], plan: RunPlan, policy: VerdictPolicy
+    ) async -> ConfirmationStage.Result {
+        let runID = record.id + "-confirm"
+        let events = await engine.followEvents(label: "\(ContainerLabels.run)=\(runID)")
+        defer { events.stop() }
+        let clock = instruments.clock
+        let context = MeasureContext(
+            runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
+            events: events.isConnected ? events : nil,
+            settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: plan.workDirectory),
+            logger: logger, progress: ProgressReporter(plan: plan, now: { clock.now() }, sink: progress))
+        return await ConfirmationStage(policy: policy, kept: KeptImages(engine: engine)).run(
+            findings: findings, record: record, baselineRuns: baselineRuns, context: context)
+    }
+
+    /// Runs `PreflightStage` on `plan`: every Dockerfile parses, every base image can be built from (stand-ins are
+    /// made where a recipe allows), before anything is built.
+    /// - Throws: `SessionError` (usage error for an unmappable base, naming its line and the flag).
+    public func prepare(_ plan: RunPlan) async throws(SessionError) -> PreflightStage.Result {
+        progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: "checking base images"))
+        var result = try await PreflightStage(engine: engine, standIns: standIns).run(plan)
+        // Containers of runs whose process is gone (a kill -9) would hold their ports: gc's own rule, said.
+        if let removed = try? await GarbageCollector(engine: engine).collect(includeLive: false, images: false),
+            !removed.containers.isEmpty
+        {
+            result.notes.append(
+                "removed \(removed.containers.count) container(s) left by runs whose process is gone: "
+                    + removed.containers.map { String($0.prefix(12)) }.joined(separator: ", "))
+        }
+        for note in result.notes {
+            progress(ProgressEvent(stage: .prepare, step: 0, steps: 0, message: note))
+        }
+        return result
     }
 
     // MARK: - Helpers

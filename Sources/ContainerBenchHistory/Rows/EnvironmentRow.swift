@@ -26,4 +26,6 @@ struct EnvironmentRow: HistoryTableRow {
     var indexMode: String
     /// JSON array of `BaseImageUse`.
     var baseImageUses: String
+    /// `EngineHostFacts` as JSON (schema v5 on; null in older runs).
+    var engineHost: String?
 }

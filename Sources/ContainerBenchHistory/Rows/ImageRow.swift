@@ -16,4 +16,6 @@ struct ImageRow: HistoryTableRow {
     var baseBytes: Int64?
     var user: String?
     var hasHealthcheck: Bool
+    /// `ImageInventory` as JSON (schema v5 on; null when not read, and in older runs).
+    var inventory: String?
 }

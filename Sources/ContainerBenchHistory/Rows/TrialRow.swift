@@ -40,4 +40,6 @@ struct TrialRow: HistoryTableRow {
     var loadLatencyP95S: Double?
     var loadLatencyMaxS: Double?
     var loadMemoryPeakBytes: Int64?
+    /// `MeasurementProvenance` as JSON (schema v5 on; null in older runs).
+    var provenance: String?
 }

@@ -137,10 +137,15 @@ public struct ImageRecord: Sendable, Codable, Equatable {
     public var user: String?
     /// Whether the image declares a HEALTHCHECK.
     public var hasHealthcheck: Bool
+    /// What is installed: Python distributions and Debian packages (`run --inventory`, or with
+    /// `--compressed-size`, from the same saved archive); nil when not read. Absent from older records, which
+    /// decode with nil.
+    public var inventory: ImageInventory?
 
     public init(
         service: String, driver: String, imageID: String, bytes: Int64, compressedBytes: Int64? = nil,
-        baseBytes: Int64? = nil, layers: [ImageLayer] = [], user: String? = nil, hasHealthcheck: Bool = false
+        baseBytes: Int64? = nil, layers: [ImageLayer] = [], user: String? = nil, hasHealthcheck: Bool = false,
+        inventory: ImageInventory? = nil
     ) {
         self.service = service
         self.driver = driver
@@ -151,6 +156,7 @@ public struct ImageRecord: Sendable, Codable, Equatable {
         self.layers = layers
         self.user = user
         self.hasHealthcheck = hasHealthcheck
+        self.inventory = inventory
     }
 
     /// Bytes this image adds over its base.
@@ -184,11 +190,13 @@ public struct TrialRecord: Sendable, Codable, Equatable {
     public var load: LoadResult?
     /// Whether the page cache was dropped before the trial.
     public var coldCache: Bool
+    /// Which clock, where the probe ran and where memory came from; nil in runs recorded before it was kept.
+    public var provenance: MeasurementProvenance?
 
     public init(
         service: String, driver: String, index: Int, succeeded: Bool, failure: TrialFailure? = nil,
         phases: StartupPhases = StartupPhases(), memory: MemorySummary? = nil, samples: [MemorySample] = [],
-        load: LoadResult? = nil, coldCache: Bool = false
+        load: LoadResult? = nil, coldCache: Bool = false, provenance: MeasurementProvenance? = nil
     ) {
         self.service = service
         self.driver = driver
@@ -200,6 +208,7 @@ public struct TrialRecord: Sendable, Codable, Equatable {
         self.samples = samples
         self.load = load
         self.coldCache = coldCache
+        self.provenance = provenance
     }
 }
 
@@ -252,6 +261,18 @@ public struct MemorySummary: Sendable, Codable, Equatable {
         self.rssPeakBytes = rssPeakBytes
         self.sampleCount = sampleCount
         self.meanIntervalSeconds = meanIntervalSeconds
+    }
+
+    /// The summary of a trial's `samples`, with the kernel's peak counter `kernelPeak` where it was read (the
+    /// peak is never below the largest sampled usage); nil without a sample.
+    public init?(samples: [MemorySample], kernelPeak: Int64?) {
+        guard let first = samples.first, let last = samples.last else { return nil }
+        let sampledPeak = samples.map(\.usageBytes).max() ?? 0
+        self.init(
+            peakBytes: max(kernelPeak ?? sampledPeak, sampledPeak),
+            workingSetPeakBytes: samples.map(\.workingSetBytes).max() ?? 0,
+            rssPeakBytes: samples.map(\.rssBytes).max() ?? 0, sampleCount: samples.count,
+            meanIntervalSeconds: samples.count > 1 ? (last.t - first.t) / Double(samples.count - 1) : 0)
     }
 }
 
@@ -326,6 +347,9 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
     public var limits: String
     /// "pypi" or "local" (a local package index on 127.0.0.1).
     public var indexMode: String
+    /// The engine's host as the engine reports it, and how it was reached; nil in runs recorded before it was
+    /// kept. `kernel`, `cpuCores` and `memoryBytes` above are the engine host's too.
+    public var engineHost: EngineHostFacts?
 
     public init(
         kernel: String = "", cpuModel: String = "", cpuCores: Int = 0, memoryBytes: Int64 = 0,
@@ -333,7 +357,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         buildClient: String = "", harnessVersion: String = ContainerBenchVersion.current,
         baseImages: [String: String] = [:], baseImageUses: [BaseImageUse] = [], lockHashes: [String: String] = [:],
         gitCommit: String? = nil,
-        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi"
+        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi", engineHost: EngineHostFacts? = nil
     ) {
         self.kernel = kernel
         self.cpuModel = cpuModel
@@ -352,6 +376,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         self.gitDirty = gitDirty
         self.limits = limits
         self.indexMode = indexMode
+        self.engineHost = engineHost
     }
 
     /// A short hash of what must match for two runs to be compared like with like (machine, engine, base, limits).

@@ -91,10 +91,22 @@ public enum ComposeSuite {
         }
         let driver = DriverSpec(
             name: driverName, dockerfile: build.dockerfile, buildArgs: build.args, target: build.target)
+        // Wait at least as long as the file's own healthcheck would before it calls the service unhealthy.
+        let healthcheck = service.healthcheck.flatMap { $0.disabled ? nil : $0 }
+        let patience = healthcheck.map { ($0.startPeriod ?? 0) + ($0.interval ?? 30) * Double($0.retries ?? 3) } ?? 0
+        // The health path: from the compose healthcheck, else from the image's own HEALTHCHECK, else none known:
+        // then ready is the first HTTP answer on `/`, whatever its status.
+        let imageCheck =
+            (try? Dockerfile.load(path: build.dockerfile).imageConfig(
+                target: build.target,
+                buildArgs: build.args
+            ).healthcheck)?.flatMap { $0.argv()?.joined(separator: " ") }
+        let path = healthURL(in: check ?? "", port: port) ?? healthURL(in: imageCheck ?? "", port: port)
         return ServiceSpec(
             name: service.name, context: build.context, drivers: [driver], port: port,
-            health: HealthSpec(path: healthURL(in: check ?? "", port: port) ?? "/"),
-            environment: service.environment)
+            health: HealthSpec(path: path ?? "/", anyAnswer: path == nil),
+            readyTimeout: min(3600, max(60, patience)), memoryWindow: 5, environment: service.environment,
+            command: service.command)
     }
 
     /// The path of the first `http://localhost:PORT/PATH` (or 127.0.0.1, 0.0.0.0, [::1]) URL in a healthcheck

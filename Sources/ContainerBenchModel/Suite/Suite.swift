@@ -8,11 +8,29 @@ public struct Suite: Sendable, Codable, Equatable {
     public var services: [ServiceSpec]
     /// Base images named in Dockerfiles, mapped to local images used when the original cannot be pulled.
     public var baseImages: [String: String]
+    /// How each stand-in of `baseImages` is made, by local image (absent for images the user provides).
+    public var standIns: [String: StandInRecipe]
+    /// Cold builds per service × driver (`defaults: build_repeats`), so ratio budgets and build times have an
+    /// interval; 1 when the suite does not say.
+    public var buildRepeats: Int = 1
 
-    public init(source: String, services: [ServiceSpec], baseImages: [String: String] = [:]) {
+    public init(
+        source: String, services: [ServiceSpec], baseImages: [String: String] = [:],
+        standIns: [String: StandInRecipe] = [:]
+    ) {
         self.source = source
         self.services = services
         self.baseImages = baseImages
+        self.standIns = standIns
+    }
+
+    /// The base-image map as one value.
+    public var baseImageMap: BaseImageMap {
+        get { BaseImageMap(images: baseImages, recipes: standIns) }
+        set {
+            baseImages = newValue.images
+            standIns = newValue.recipes
+        }
     }
 
     /// Every service × driver of the suite, services in file order, each service's drivers in its order: the pairs
@@ -52,11 +70,13 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
     public var scenarios: ScenarioFiles
     /// Environment variables set in the container.
     public var environment: [String: String]
+    /// The command the container runs instead of the image's CMD; nil keeps the image's.
+    public var command: [String]?
 
     public init(
         name: String, context: String, drivers: [DriverSpec], port: Int, health: HealthSpec, trials: Int = 5,
         readyTimeout: Double = 60, memoryWindow: Double = 10, load: LoadSpec? = nil,
-        scenarios: ScenarioFiles = ScenarioFiles(), environment: [String: String] = [:]
+        scenarios: ScenarioFiles = ScenarioFiles(), environment: [String: String] = [:], command: [String]? = nil
     ) {
         self.name = name
         self.context = context
@@ -69,6 +89,7 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
         self.load = load
         self.scenarios = scenarios
         self.environment = environment
+        self.command = command
     }
 
     /// The driver named `name`, if this service has one.
@@ -109,15 +130,25 @@ public struct HealthSpec: Sendable, Codable, Equatable {
     public var path: String
     /// The status that counts as ready; any 2xx when nil.
     public var status: Int?
+    /// Overrides the image's HEALTHCHECK interval in trials, in seconds; nil keeps the image's (see
+    /// `TrialOptions.healthInterval`, which a run's flag sets for every service).
+    public var interval: Double?
 
-    public init(path: String, status: Int? = nil) {
+    /// Ready means "answers HTTP at all" (any status below 500): for services whose health path nobody gave
+    /// (a compose service without a healthcheck).
+    public var anyAnswer: Bool = false
+
+    public init(path: String, status: Int? = nil, interval: Double? = nil, anyAnswer: Bool = false) {
         self.path = path
         self.status = status
+        self.interval = interval
+        self.anyAnswer = anyAnswer
     }
 
     /// Whether `code` counts as ready.
     public func accepts(_ code: Int) -> Bool {
         if let status { return code == status }
+        if anyAnswer { return (100..<500).contains(code) }
         return (200..<300).contains(code)
     }
 }

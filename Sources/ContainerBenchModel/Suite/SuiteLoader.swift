@@ -4,7 +4,7 @@ import Foundation
 public enum SuiteLoader {
     static let serviceKeys = [
         "name", "context", "port", "health", "drivers", "trials", "ready_timeout", "memory_window", "environment",
-        "load", "scenarios",
+        "load", "scenarios", "command",
     ]
 
     /// Loads and validates the suite at `path`.
@@ -32,12 +32,13 @@ public enum SuiteLoader {
         }
         var defaults = Defaults()
         if let node = top["defaults"] {
-            let fields = try node.mapping(allowed: ["trials", "ready_timeout", "memory_window"])
+            let fields = try node.mapping(allowed: ["trials", "ready_timeout", "memory_window", "build_repeats"])
+            if let value = fields["build_repeats"] { defaults.buildRepeats = try value.int(in: 1...20) }
             if let value = fields["trials"] { defaults.trials = try value.int(in: 1...1000) }
             if let value = fields["ready_timeout"] { defaults.readyTimeout = try value.seconds(in: 0.1...3600) }
             if let value = fields["memory_window"] { defaults.memoryWindow = try value.seconds(in: 0...3600) }
         }
-        let baseImages = try top["base_images"]?.stringMap() ?? [:]
+        let baseImages = try top["base_images"].map(BaseImageMap.parse) ?? BaseImageMap()
         guard let servicesNode = top["services"] else {
             throw root.error("missing 'services': list the services to benchmark")
         }
@@ -51,13 +52,17 @@ public enum SuiteLoader {
             }
             services.append(service)
         }
-        return Suite(source: file, services: services, baseImages: baseImages)
+        var suite = Suite(
+            source: file, services: services, baseImages: baseImages.images, standIns: baseImages.recipes)
+        suite.buildRepeats = defaults.buildRepeats
+        return suite
     }
 
     struct Defaults {
         var trials = 5
         var readyTimeout = 60.0
         var memoryWindow = 10.0
+        var buildRepeats = 1
     }
 
     static func parseService(_ node: YAMLNode, defaults: Defaults, baseDirectory: String) throws -> ServiceSpec {
@@ -81,7 +86,7 @@ public enum SuiteLoader {
         }
         let port = try required("port").int(in: 1...65535)
         let healthNode = try required("health")
-        let healthFields = try healthNode.mapping(allowed: ["path", "status"])
+        let healthFields = try healthNode.mapping(allowed: ["path", "status", "interval"])
         guard let pathNode = healthFields["path"] else { throw healthNode.error("missing required key 'path'") }
         let healthPath = try pathNode.nonEmptyString()
         guard Validation.isHTTPPath(healthPath) else {
@@ -90,13 +95,14 @@ public enum SuiteLoader {
                     + "control characters (e.g. /health)")
         }
         let status = try healthFields["status"].map { try $0.int(in: 100...599) }
+        let interval = try healthFields["interval"].map { try $0.seconds(in: 0.001...3600) }
         let driversNode = try required("drivers")
         var drivers: [DriverSpec] = []
         for entry in try driversNode.freeMapping() {
             guard Validation.isName(entry.key) else {
                 throw entry.value.error("'\(entry.key)' is not a valid driver name")
             }
-            let driverFields = try entry.value.mapping(allowed: ["dockerfile", "build_args"])
+            let driverFields = try entry.value.mapping(allowed: ["dockerfile", "build_args", "target"])
             guard let dockerfileNode = driverFields["dockerfile"] else {
                 throw entry.value.error("missing required key 'dockerfile'")
             }
@@ -113,13 +119,19 @@ public enum SuiteLoader {
                     throw argsNode.error("'\(key)' is not a valid build argument name")
                 }
             }
-            drivers.append(DriverSpec(name: entry.key, dockerfile: dockerfile, buildArgs: buildArgs))
+            let target = try driverFields["target"].map { try $0.nonEmptyString() }
+            drivers.append(DriverSpec(name: entry.key, dockerfile: dockerfile, buildArgs: buildArgs, target: target))
         }
         guard !drivers.isEmpty else { throw driversNode.error("no drivers: give at least one (uv, pip)") }
         let trials = try fields["trials"]?.int(in: 1...1000) ?? defaults.trials
         let readyTimeout = try fields["ready_timeout"]?.seconds(in: 0.1...3600) ?? defaults.readyTimeout
         let memoryWindow = try fields["memory_window"]?.seconds(in: 0...3600) ?? defaults.memoryWindow
         let environment = try fields["environment"]?.stringMap() ?? [:]
+        let command = try fields["command"].map { node in
+            let words = try node.stringList()
+            guard !words.isEmpty else { throw node.error("an empty command: give the program and its arguments") }
+            return words
+        }
         var load: LoadSpec?
         if let loadNode = fields["load"] {
             let loadFields = try loadNode.mapping(allowed: ["path", "requests", "concurrency"])
@@ -156,8 +168,9 @@ public enum SuiteLoader {
         }
         return ServiceSpec(
             name: name, context: context, drivers: drivers, port: port,
-            health: HealthSpec(path: healthPath, status: status), trials: trials, readyTimeout: readyTimeout,
-            memoryWindow: memoryWindow, load: load, scenarios: scenarios, environment: environment)
+            health: HealthSpec(path: healthPath, status: status, interval: interval), trials: trials,
+            readyTimeout: readyTimeout, memoryWindow: memoryWindow, load: load, scenarios: scenarios,
+            environment: environment, command: command)
     }
 }
 

@@ -7,12 +7,42 @@ public struct Targets: Sendable, Codable, Equatable {
     public var source: String
     public var budgets: [Budget]
     public var ratios: [RatioBudget]
+    /// How much each image policy check counts.
+    public var policy: PolicySettings
 
-    public init(source: String, budgets: [Budget] = [], ratios: [RatioBudget] = []) {
+    public init(
+        source: String, budgets: [Budget] = [], ratios: [RatioBudget] = [], policy: PolicySettings = PolicySettings()
+    ) {
         self.source = source
         self.budgets = budgets
         self.ratios = ratios
+        self.policy = policy
     }
+
+    /// The seed's claims as budgets, for a run with no targets file (a user's own repository): startup p95 under
+    /// 8 s, image under 450 MB, peak memory under 1.5 GB, and uv's cold build at most 40% of pip's when a service has
+    /// both; policy at its defaults.
+    public static let builtIn = Targets(
+        source: "built-in (the seed's budgets)",
+        budgets: [
+            Budget(
+                id: "startup", metric: .startupSeconds, statistic: .p95, max: 8,
+                description: "Container startup p95 under 8 s (seed claim)"),
+            Budget(
+                id: "image-size", metric: .imageBytes, statistic: .value, max: 450_000_000,
+                description: "Image size under 450 MB uncompressed (seed claim)"),
+            Budget(
+                id: "memory", metric: .memoryPeakBytes, statistic: .max, max: 1_500_000_000,
+                description: "Peak container memory under 1.5 GB (seed claim)"),
+        ],
+        ratios: [
+            RatioBudget(
+                id: "uv-cold-build", metric: .buildSeconds, statistic: .median, numerator: "uv", denominator: "pip",
+                max: 0.4, scenario: .cold, description: "Cold build with uv under 40% of pip's (seed claim)"),
+            RatioBudget(
+                id: "uv-install", metric: .installSeconds, statistic: .median, numerator: "uv", denominator: "pip",
+                max: 0.1, scenario: .cold, description: "uv's install step under 10% of pip's (seed claim)"),
+        ])
 }
 
 /// An absolute budget: `statistic(metric) < max` for every service × driver (or those selected).

@@ -15,7 +15,7 @@ public enum TargetsLoader {
     /// Parses targets YAML.
     public static func parse(_ text: String, file: String) throws -> Targets {
         let root = try YAMLNode.parse(text, file: file)
-        let top = try root.mapping(allowed: ["version", "budgets", "ratios"])
+        let top = try root.mapping(allowed: ["version", "budgets", "ratios", "policy"])
         if let version = top["version"], try version.int(in: 1...1000) != 1 {
             throw version.error("unsupported targets version; this containerbench reads version 1")
         }
@@ -59,7 +59,19 @@ public enum TargetsLoader {
                     scenario: try parseScenario(fields), services: try fields["services"]?.stringList() ?? [],
                     description: try fields["description"]?.string() ?? ""))
         }
-        return Targets(source: file, budgets: budgets, ratios: ratios)
+        var policy = PolicySettings()
+        if let node = top["policy"] {
+            for (check, levelNode) in try node.mapping(allowed: PolicySettings.checks) {
+                let text = try levelNode.string()
+                guard let level = PolicyLevel(rawValue: text) else {
+                    throw levelNode.error(
+                        "unknown level '\(text)'; valid: \(PolicyLevel.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                policy.levels[check] = level
+            }
+        }
+        return Targets(source: file, budgets: budgets, ratios: ratios, policy: policy)
     }
 
     private static func requiredName(_ fields: [String: YAMLNode], _ key: String, _ item: YAMLNode) throws -> String {

@@ -11,12 +11,15 @@ public enum BaselineSelection: Sendable, Equatable, CustomStringConvertible {
     /// The last N completed runs measured on a comparable machine (same fingerprint key).
     case lastGood(Int)
 
+    /// The runs `last` means: as many as the verdict policy's baseline (`VerdictPolicy.baselineRuns`).
+    public static let defaultRuns = 10
+
     /// Parses `none`, `last`, `last:N`, `run:ID`, or a baseline name.
     public init(parsing text: String) {
         if text == "none" {
             self = .none
         } else if text == "last" {
-            self = .lastGood(5)
+            self = .lastGood(Self.defaultRuns)
         } else if text.hasPrefix("last:"), let count = Int(text.dropFirst(5)), count > 0 {
             self = .lastGood(count)
         } else if text.hasPrefix("run:") {

@@ -34,9 +34,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable, CustomStringConvertible {
     public static func verdict(status: RunStatus, evaluation: Evaluation, strict: Bool) -> ExitStatus {
         if status == .interrupted { return .interrupted }
         if status == .failed { return .infrastructureError }
-        let budgetOutcomes =
-            evaluation.budgets.map(\.outcome) + evaluation.ratios.map(\.outcome) + evaluation.policy.map(\.outcome)
-        if budgetOutcomes.contains(.fail) { return .budgetBreached }
+        let budgetOutcomes = evaluation.budgets.map(\.outcome) + evaluation.ratios.map(\.outcome)
+        if budgetOutcomes.contains(.fail) || evaluation.policy.contains(where: \.failsRun) { return .budgetBreached }
         if budgetOutcomes.contains(.missing) { return .infrastructureError }
         if evaluation.regressions.contains(where: \.isAlert) {
             return .regression

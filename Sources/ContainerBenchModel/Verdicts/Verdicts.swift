@@ -21,18 +21,22 @@ public struct BudgetVerdict: Sendable, Codable, Equatable {
     public var limit: Double
     /// The statistic's value; nil when `missing`.
     public var observed: Double?
-    /// 95% bootstrap interval of the statistic (nil for exact metrics and single samples).
+    /// An interval of the statistic with a stated coverage, when the rule gives one (`decision.bound` and
+    /// `decision.boundCoverage` say what it is); nil otherwise. Never a bootstrap interval labelled 95%.
     public var ciLow: Double?
     public var ciHigh: Double?
     public var n: Int
     public var outcome: Outcome
     /// (limit - observed) / limit: positive is headroom, negative is overshoot.
     public var margin: Double?
+    /// How the budget was decided: the rule, the confidence the data gave, exceedances, the bound and its coverage,
+    /// and the trials a confident verdict needs. Nil in verdicts stored before containerbench said so.
+    public var decision: BudgetDecision?
 
     public init(
         budgetID: String, service: String, driver: String, metric: Metric, statistic: BudgetStatistic, limit: Double,
         observed: Double?, ciLow: Double? = nil, ciHigh: Double? = nil, n: Int, outcome: Outcome,
-        margin: Double? = nil
+        margin: Double? = nil, decision: BudgetDecision? = nil
     ) {
         self.budgetID = budgetID
         self.service = service
@@ -46,6 +50,7 @@ public struct BudgetVerdict: Sendable, Codable, Equatable {
         self.n = n
         self.outcome = outcome
         self.margin = margin
+        self.decision = decision
     }
 }
 
@@ -61,10 +66,13 @@ public struct RatioVerdict: Sendable, Codable, Equatable {
     public var ciLow: Double?
     public var ciHigh: Double?
     public var outcome: Outcome
+    /// How the ratio was decided (a t bound of the log ratio over the repeated builds), with its confidence and the
+    /// builds a confident verdict needs.
+    public var decision: BudgetDecision?
 
     public init(
         budgetID: String, service: String, metric: Metric, numerator: String, denominator: String, limit: Double,
-        ratio: Double?, ciLow: Double? = nil, ciHigh: Double? = nil, outcome: Outcome
+        ratio: Double?, ciLow: Double? = nil, ciHigh: Double? = nil, outcome: Outcome, decision: BudgetDecision? = nil
     ) {
         self.budgetID = budgetID
         self.service = service
@@ -76,6 +84,7 @@ public struct RatioVerdict: Sendable, Codable, Equatable {
         self.ciLow = ciLow
         self.ciHigh = ciHigh
         self.outcome = outcome
+        self.decision = decision
     }
 }
 
@@ -111,6 +120,16 @@ public struct RegressionFinding: Sendable, Codable, Equatable {
     public var acknowledged: Bool
     public var baselineN: Int
     public var currentN: Int
+    /// The run-level screen against a baseline of runs (sampled metrics of `run` and `compare`).
+    public var screen: ScreenResult?
+    /// The same-sitting A/B (baseline image against current image) that confirmed or dropped the screen's alert.
+    public var confirmation: ConfirmationDecision?
+    /// How the change was decided, for reports ("run-level screen against 10 runs; confirmed by an A/B of 20 + 20").
+    public var method: String?
+    /// The smallest relative change this comparison could have detected (0.08 = 8%), when known.
+    public var minimumDetectableChange: Double?
+    /// Why the cell is inconclusive ("too few samples", "run-to-run noise unknown"), or other context.
+    public var note: String?
 
     /// Whether this finding alerts: a regression nobody acknowledged. The one definition of an alert, used by the
     /// verdict, the confirmation and every report.
@@ -146,13 +165,37 @@ public struct PolicyFinding: Sendable, Codable, Equatable {
     public var check: String
     public var outcome: Outcome
     public var detail: String
+    /// How much a failure of this check counts (`error` fails the run, `warn` is reported only).
+    public var level: PolicyLevel
 
-    public init(service: String, driver: String, check: String, outcome: Outcome, detail: String) {
+    public init(
+        service: String, driver: String, check: String, outcome: Outcome, detail: String, level: PolicyLevel = .error
+    ) {
         self.service = service
         self.driver = driver
         self.check = check
         self.outcome = outcome
         self.detail = detail
+        self.level = level
+    }
+
+    /// Whether this finding fails the run: a failed check at level `error`.
+    public var failsRun: Bool { outcome == .fail && level == .error }
+
+    /// `pass`, `fail`, or `warn` (a failed check at level `warn`): what reports show.
+    public var displayOutcome: String { outcome == .fail && level == .warn ? "warn" : outcome.rawValue }
+
+    enum CodingKeys: String, CodingKey { case service, driver, check, outcome, detail, level }
+
+    /// Decodes a finding; one stored before levels existed is at level `error`, as it was judged then.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        service = try container.decode(String.self, forKey: .service)
+        driver = try container.decode(String.self, forKey: .driver)
+        check = try container.decode(String.self, forKey: .check)
+        outcome = try container.decode(Outcome.self, forKey: .outcome)
+        detail = try container.decode(String.self, forKey: .detail)
+        level = try container.decodeIfPresent(PolicyLevel.self, forKey: .level) ?? .error
     }
 }
 

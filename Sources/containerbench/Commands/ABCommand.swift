@@ -11,16 +11,21 @@ struct ABCommand: AsyncParsableCommand {
             ab --dockerfile A --dockerfile B [--context DIR] --port P [--health-path /health] [--trials N]
             ab --dockerfile PATH --ref main --ref HEAD --port P
             Both variants are built cold and started alternately (A B, B A, ...) in one run, stored in the history \
-            with label 'ab' (drivers 'a' and 'b'). For each metric: A's and B's medians, the ratio B/A with its 95% \
-            bootstrap interval, the Mann-Whitney p-value (and its Benjamini-Hochberg adjustment) and the regression \
-            gate's verdict with A as the baseline. With --ref, each ref's tree is extracted with `git archive` into \
-            a temporary folder and built from there. Base images the Dockerfiles name are mapped to local ones as \
-            in --suite (benchmarks/suite.yaml) when that file exists. A Mann-Whitney test needs at least 4 trials \
-            per side to find anything at all; 5 or more is better. Exit codes: 0 no regression, 2 B regresses, \
-            4 a build or trial failed, or the engine or history failed, 64 bad flags or inputs, 130 interrupted.
+            with label 'ab' (drivers 'a' and 'b'). For each metric: A's and B's medians, B/A with its interval, and \
+            the same-sitting test's verdict (t on the logs of the trials at 1% family-wise over the metrics; a \
+            regression must also exceed 5% and the metric's absolute noise floor). By default (--trials auto) rounds \
+            of 5 + 5 trials are added until every metric is decided, up to 60 a side; --trials N fixes the count. \
+            With --ref, each ref's tree is extracted with `git archive` into a temporary folder and built from \
+            there. Base images are mapped as in `run` (--base-image, --base-images, --suite, else the built-in \
+            stand-ins). When a variant does not build, no trial runs. Exit codes: 0 no regression, 2 B regresses, \
+            3 a metric undecided (--strict), 4 a build or trial failed, or the engine or history failed, 64 bad \
+            flags or inputs, 130 interrupted.
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup(title: "What both variants share") var service: ServiceOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(name: .customLong("dockerfile"), help: "A Dockerfile: twice (A then B), or once with two --ref.")
     var dockerfiles: [String] = []
@@ -28,38 +33,47 @@ struct ABCommand: AsyncParsableCommand {
     @Option(name: .customLong("ref"), help: "A git ref of the Dockerfile's repository: twice (A then B).")
     var refs: [String] = []
 
-    @Option(help: "The build context (default: the Dockerfile's folder); with --ref, a folder of the work tree.")
-    var context: String?
+    @Option(
+        help: """
+            Trials per variant (1-1000), or `auto`: rounds of 5 + 5 interleaved trials until every metric is \
+            decided at 1% family-wise, up to 60 a side.
+            """)
+    var trials: TrialCountArgument = .auto
 
-    @Option(help: "The port the service listens on (host network).")
-    var port: Int
-
-    @Option(help: "The path that answers 2xx when the service is ready.")
-    var healthPath: String = "/health"
-
-    @Option(help: "Startup trials per variant.")
-    var trials: Int = 5
-
-    @Option(help: "Seconds of memory sampling after ready.")
-    var memoryWindow: Double = 2
-
-    @Option(help: "Seconds to wait for ready before a trial fails.")
-    var readyTimeout: Double = 60
-
-    @Option(name: .customLong("env"), help: "KEY=VALUE set in both variants' containers (repeatable).")
-    var environment: [String] = []
-
-    @Option(help: "The service name in the history and the image tags.")
-    var name: String = "ab"
+    @Option(
+        help: """
+            Override the images' HEALTHCHECK interval in trials (e.g. 100ms), to time `healthy` finely; the check \
+            then runs that often inside the starting containers. Default: the images' own interval.
+            """)
+    var healthInterval: DurationArgument?
 
     @Option(help: "The label the run is stored with.")
     var label: String = "ab"
 
-    @Option(help: "The suite file whose base_images map is used (ignored when missing).")
-    var suite: String = "benchmarks/suite.yaml"
+    @Option(
+        help: """
+            Duet: start A and B at the same time and compare them pair by pair; B listens on --duet-port, told \
+            through this environment variable (e.g. FIXTURE_PORT). See docs/statistics.md for when it helps.
+            """)
+    var duetPortEnv: String?
 
-    @Flag(help: "Print the comparison as JSON (containerbench.ab/v1) instead of a table.")
+    @Option(help: "Duet: the port B listens on.")
+    var duetPort: Int?
+
+    @Option(help: "A suite file whose base_images map is used too.")
+    var suite: String?
+
+    @Flag(help: "Print the comparison as JSON (containerbench.ab/v2) instead of a table.")
     var json = false
+
+    @Flag(help: "Exit 3 (inconclusive) when a metric is neither shown changed nor ruled out, instead of 0.")
+    var strict = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Read both images' inventories (Python distributions, Debian packages; a docker save of each, seconds "
+                + "per image) and list what B adds over A under the table and in the JSON's inventory."))
+    var inventory = false
 
     func validate() throws {
         switch (dockerfiles.count, refs.count) {
@@ -70,13 +84,15 @@ struct ABCommand: AsyncParsableCommand {
                 "give two --dockerfile (A then B), or one --dockerfile and two --ref; got \(dockerfiles.count) "
                     + "Dockerfile(s) and \(refs.count) ref(s)")
         }
-        if !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535, got \(port)") }
-        if !(1...1000).contains(trials) { throw ValidationError("--trials must be from 1 to 1000, got \(trials)") }
-        if memoryWindow < 0 || readyTimeout <= 0 {
-            throw ValidationError("--memory-window must be ≥ 0 and --ready-timeout > 0")
+        guard service.port != nil else { throw ValidationError("ab needs --port, the port the service listens on") }
+
+        try healthInterval?.check("--health-interval", within: 0.001...3600)
+        if !Validation.isName(label) { throw ValidationError("--label '\(label)' is not valid") }
+        if (duetPortEnv == nil) != (duetPort == nil) {
+            throw ValidationError("a duet needs both --duet-port-env and --duet-port")
         }
-        for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
-            throw ValidationError("--env '\(pair)' is not KEY=VALUE")
+        if let duetPort, !(1...65535).contains(duetPort) || duetPort == service.port {
+            throw ValidationError("--duet-port must be a port from 1 to 65535 other than --port")
         }
     }
 
@@ -94,8 +110,9 @@ struct ABCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(quiet: global.quiet || json, terminal: CLI.stdoutIsTerminal)
         let location = try global.historyLocation()
         let outcome: ABRunner.Result
+        let endpoint = try engineOptions.endpoint()
         do {
-            let opened = try await MeasuringSession.open(history: location, logger: logger)
+            let opened = try await MeasuringSession.open(endpoint: endpoint, history: location, logger: logger)
             let runner = ABRunner(session: opened.runSession(logger: logger, progress: { printer($0) }))
             let control = RunControl()
             let trap = SignalTrap { signal in
@@ -113,16 +130,16 @@ struct ABCommand: AsyncParsableCommand {
         } else {
             print(report.renderTable(showPairs: false), terminator: "")
         }
+        // The table's verdict line is the exit status; what went wrong goes to stderr.
         switch record.status {
-        case .completed:
-            if report.exitStatus != .pass { throw ExitCode(report.exitStatus.rawValue) }
-        case .interrupted:
-            throw CLI.fail("interrupted; what ran is stored as run \(record.id)", .interrupted)
+        case .completed: break
+        case .interrupted: CLI.error("interrupted; what ran is stored as run \(record.id)")
         case .failed, .running:
-            throw CLI.fail(
+            CLI.error(
                 "run \(record.id) failed, so the comparison cannot be trusted:\n"
-                    + record.errors.joined(separator: "\n"), .infrastructureError)
+                    + record.errors.joined(separator: "\n"))
         }
+        if report.exitStatus != .pass { throw ExitCode(report.exitStatus.rawValue) }
     }
 
     /// The two variants, from two Dockerfiles or from one Dockerfile at two refs.
@@ -130,15 +147,15 @@ struct ABCommand: AsyncParsableCommand {
         let a: ABVariant
         let b: ABVariant
         if refs.isEmpty {
-            a = try ABVariant(dockerfile: dockerfiles[0], context: context)
-            b = try ABVariant(dockerfile: dockerfiles[1], context: context)
+            a = try ABVariant(dockerfile: dockerfiles[0], context: service.context)
+            b = try ABVariant(dockerfile: dockerfiles[1], context: service.context)
         } else {
             var variants: [ABVariant] = []
             for (ref, folder) in zip(refs, ["a", "b"]) {
                 let (snapshot, root) = try await GitSnapshot.extract(
                     ref: ref, repositoryOf: dockerfiles[0], into: scratch, name: folder)
                 let file = try snapshot.locate(dockerfiles[0], workTreeRoot: root)
-                let contextFolder = try context.map { try snapshot.locate($0, workTreeRoot: root) }
+                let contextFolder = try service.context.map { try snapshot.locate($0, workTreeRoot: root) }
                 variants.append(
                     try ABVariant(
                         dockerfile: file.path, context: contextFolder?.path,
@@ -147,17 +164,22 @@ struct ABCommand: AsyncParsableCommand {
             a = variants[0]
             b = variants[1]
         }
-        var baseImages: [String: String] = [:]
-        if FileManager.default.fileExists(atPath: suite) {
-            baseImages = try SuiteLoader.load(path: suite).baseImages
-        }
-        var env: [String: String] = [:]
-        for pair in environment {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            env[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
-        return try ABRequest(
-            a: a, b: b, name: name, port: port, healthPath: healthPath, trials: trials, memoryWindow: memoryWindow,
-            readyTimeout: readyTimeout, environment: env, baseImages: baseImages, label: label)
+        var map = try suite.map { try SuiteLoader.load(path: $0).baseImageMap } ?? BaseImageMap()
+        map = map.merging(try baseImages.map())
+        // Both variants share what the flags say; the Dockerfile decides nothing of it.
+        let first = trials.count ?? VerdictPolicy.standard.confirmationPlan.firstLookTrials
+        let spec = try service.spec(dockerfile: dockerfiles[0], trials: first, healthInterval: nil)
+        var options = TrialOptions()
+        options.healthInterval = healthInterval?.seconds
+        var request = try ABRequest(
+            a: a, b: b, name: service.name ?? AdHocSuite.serviceName(for: URL(fileURLWithPath: dockerfiles[0])),
+            port: spec.port, healthPath: spec.healthPath, trials: first,
+            memoryWindow: service.memoryWindow?.seconds ?? 2,
+            readyTimeout: spec.readyTimeout, environment: spec.environment, buildArgs: spec.buildArgs,
+            target: spec.target, command: spec.command, healthStatus: spec.healthStatus, baseImages: map, label: label,
+            options: options, inventory: inventory, adaptive: trials == .auto,
+            duet: duetPort.flatMap { port in duetPortEnv.map { DuetSpec(portVariable: $0, port: port) } })
+        request.strict = strict
+        return request
     }
 }

@@ -8,11 +8,18 @@ struct CompareCommand: AsyncParsableCommand {
         commandName: "compare",
         abstract: "Judge run B against run A (the baseline) with the regression gate.",
         discussion: """
-            For every service × driver × metric measured in both runs: the medians, the ratio B/A with its 95% \
-            bootstrap interval, the Mann-Whitney p-value and its Benjamini-Hochberg adjustment, and the verdict \
-            (regression, improvement, unchanged, inconclusive). Acknowledged changes are shown but do not fail. \
-            RUN may be a run id or 'latest'. --format json prints containerbench.compare/v1. \
-            Exit codes: 0 no regression, 2 regression, 4 a run is unknown or the history cannot be read, 64 bad flags.
+            For every service × driver × metric measured in both runs: the medians, the ratio B/A with the \
+            screen's 95% interval (Welch t on the logs of the trials), its one-sided p-value, the smallest change \
+            it could have seen, and the verdict (regression, improvement, unchanged, inconclusive). compare only \
+            reads the history, so a suspected regression cannot be confirmed by an A/B: it is a regression only \
+            when it stands Holm's correction at 1% family-wise over the compared cells and exceeds the metric's \
+            absolute noise floor (image size: more than 1 MiB). Acknowledged changes are shown but do not fail. \
+            RUN may be a run id or 'latest'. Where both runs read a service × driver's inventory (run --inventory), \
+            what run B's image adds over run A's is listed under the table: Python distributions and Debian \
+            packages added, removed or changed, largest byte change first. --format json prints \
+            containerbench.compare/v2. \
+            Exit codes: 0 no regression, 2 regression, 3 a cell undecided (--strict), 4 a run is unknown or the \
+            history cannot be read, 64 bad flags.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,19 +33,26 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "table or json.")
     var format: HistoryInputs.Format = .table
 
+    @Flag(help: "Exit 3 (inconclusive) when a cell is undecided, instead of 0.")
+    var strict = false
+
     func run() async throws {
         let store = try HistoryInputs.openExisting(global)
         let baseline = try HistoryInputs.run(runA, in: store)
         let current = try HistoryInputs.run(runB, in: store)
+        // Stored runs cannot be measured again: suspicions are settled by Holm, never by an A/B (nor left open).
+        var policy = VerdictPolicy.standard
+        policy.confirms = false
         let evaluation = try HistoryInputs.guarded {
-            try RunAnalysis().evaluate(
+            try RunAnalysis(policy: policy).evaluate(
                 current, targets: nil, policy: [], store: store, baseline: BaselineSelection.run(baseline.id))
         }
         let report = ComparisonReport(
             schema: ComparisonReport.compareSchema,
             baseline: .init(name: "A", source: Self.describe(baseline), runID: baseline.id),
             current: .init(name: "B", source: Self.describe(current), runID: current.id),
-            findings: evaluation.regressions)
+            findings: evaluation.regressions,
+            inventory: InventoryComparison.pairs(baseline: baseline.images, current: current.images), strict: strict)
         if baseline.environment.comparabilityKey != current.environment.comparabilityKey {
             CLI.error(
                 "note: the runs were measured on different machines or engine settings (fingerprint "

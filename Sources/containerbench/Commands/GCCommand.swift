@@ -21,6 +21,7 @@ struct GCCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     @Flag(help: "Also remove containers whose creating process is still alive.")
     var all = false
@@ -55,7 +56,7 @@ struct GCCommand: AsyncParsableCommand {
             try pruneTheHistory()
             return
         }
-        let engine = try await CLI.connectEngine()
+        let engine = try await CLI.connectEngine(engineOptions)
         do {
             let removed = try await GarbageCollector(engine: engine).collect(includeLive: all, images: images)
             if !global.quiet {

@@ -64,10 +64,11 @@ enum CLI {
         }
     }
 
-    /// Connects to the engine, mapping failure to an infrastructure error.
-    static func connectEngine() async throws -> DockerEngine {
+    /// Connects to the engine `options` name, mapping failure to an infrastructure error.
+    static func connectEngine(_ options: EngineOptions) async throws -> DockerEngine {
+        let endpoint = try options.endpoint()
         do {
-            let engine = try DockerEngine()
+            let engine = try DockerEngine(endpoint: endpoint)
             try await engine.connect()
             return engine
         } catch {

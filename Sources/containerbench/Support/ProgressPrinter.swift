@@ -18,8 +18,9 @@ final class ProgressPrinter: Sendable {
     func callAsFunction(_ event: ProgressEvent) {
         guard mode != .silent else { return }
         let elapsed = MonotonicClock.now() - start
-        let fraction = Double(max(0, event.step - 1)) / Double(max(1, event.steps))
-        let remaining = fraction > 0.02 ? elapsed / fraction - elapsed : nil
+        // The session estimates what is left from the durations it measured (ETAEstimator); steps after the
+        // measurement (analyse, persist, artifacts) have no estimate.
+        let remaining = event.remainingSeconds
         let subject = [event.service, event.driver].compactMap { $0 }.joined(separator: "/")
         var text = String(
             format: "[%d/%d] %@ %@ %@  %@", event.step, event.steps, event.stage.rawValue, subject, event.message,

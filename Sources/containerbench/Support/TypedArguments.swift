@@ -89,10 +89,39 @@ extension BaselineSelection: ExpressibleByArgument {
     public var defaultValueDescription: String {
         switch self {
         case .none: return "none"
-        case .lastGood(5): return "last"
+        case .lastGood(BaselineSelection.defaultRuns): return "last"
         case .lastGood(let count): return "last:\(count)"
         case .run(let id): return "run:\(id)"
         case .named(let name): return name
         }
+    }
+}
+
+/// `--trials N` (1 to 1000) or `--trials auto` (rounds added until every budget and gate is decided).
+enum TrialCountArgument: ExpressibleByArgument, Sendable, Equatable {
+    case fixed(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let count = Int(argument), (1...1000).contains(count) {
+            self = .fixed(count)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .auto: return "auto"
+        case .fixed(let count): return String(count)
+        }
+    }
+
+    /// The fixed count, or nil for `auto`.
+    var count: Int? {
+        if case .fixed(let count) = self { return count }
+        return nil
     }
 }

@@ -23,17 +23,25 @@ public struct AnalysisStage: Sendable {
         try analysis.evaluate(record, targets: targets, policy: policy, store: store, baseline: baseline)
     }
 
-    /// Evaluates `record`; when the baseline cannot be read, judges the budgets alone and records why in the run's
-    /// errors (which makes its verdict an infrastructure error: a gate that could not run is not a pass).
+    /// Evaluates `record`, and returns the baseline it was judged against; when the baseline cannot be read,
+    /// judges the budgets alone and records why in the run's errors (which makes its verdict an infrastructure
+    /// error: a gate that could not run is not a pass).
     public func run(
-        record: inout RunRecord, targets: Targets?, policy: [PolicyFinding], baseline: BaselineSelection
-    ) -> Evaluation {
+        record: inout RunRecord, targets: Targets?, policy: [PolicyFinding], baseline selection: BaselineSelection
+    ) -> (evaluation: Evaluation, baseline: RegressionBaseline?) {
         do {
-            return try evaluate(record, targets: targets, policy: policy, baseline: baseline)
+            let resolver = BaselineResolver(store: store, historyRuns: analysis.policy.historyRuns)
+            guard let baseline = try resolver.resolve(selection, for: record) else {
+                return (analysis.evaluate(record, targets: targets, policy: policy, baseline: nil), nil)
+            }
+            let evaluation = analysis.evaluate(
+                record, targets: targets, policy: policy, baseline: baseline,
+                acknowledged: try resolver.acknowledgements())
+            return (evaluation, baseline)
         } catch {
             record.errors.append("regression gate: \(error)")
             if record.status == .completed { record.status = .failed }
-            return analysis.evaluate(record, targets: targets, policy: policy, baseline: nil)
+            return (analysis.evaluate(record, targets: targets, policy: policy, baseline: nil), nil)
         }
     }
 }

@@ -21,15 +21,22 @@ public struct BuildStage: Sendable {
     /// Runs the builds; a failed build fails its own pair only, the others are still built.
     public func run(_ context: MeasureContext) async -> Result {
         var result = Result()
-        for scenario in context.plan.scenarios {
+        // Cold builds are repeated (`build_repeats`), each repeat reversing the driver order again, so that the
+        // ratio of two drivers has an interval and neither always builds first.
+        let rounds = context.plan.scenarios.flatMap { scenario in
+            (0..<(scenario == .cold ? context.plan.coldBuildRepeats : 1)).map { (scenario, $0) }
+        }
+        for (scenario, repeatIndex) in rounds {
             for (serviceIndex, service) in context.plan.suite.services.enumerated() {
-                let drivers = serviceIndex % 2 == 0 ? service.drivers : service.drivers.reversed()
+                let drivers = (serviceIndex + repeatIndex) % 2 == 0 ? service.drivers : service.drivers.reversed()
                 for driver in drivers {
                     if Task.isCancelled {
                         result.interrupted = true
                         return result
                     }
-                    context.progress.advance(.build, service.name, driver.name, "build \(scenario.rawValue)")
+                    context.progress.advance(
+                        .build, service.name, driver.name, "build \(scenario.rawValue)",
+                        kind: "build:\(scenario.rawValue)")
                     let tag = ImageTag.of(service: service.name, driver: driver.name, scenario: scenario)
                     let request = BuildRequest(
                         service: service, driver: driver, scenario: scenario, tag: tag, runID: context.runID,

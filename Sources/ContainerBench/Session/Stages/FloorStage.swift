@@ -31,7 +31,7 @@ public struct FloorStage: Sendable {
                 result.interrupted = true
                 return result
             }
-            context.progress.advance(.floor, "engine-floor", "base", "trial \(index + 1)/\(rounds)")
+            context.progress.advance(.floor, "engine-floor", "base", "trial \(index + 1)/\(rounds)", kind: "floor")
             result.trials.append(await runner.run(target, index: index))
         }
         return result

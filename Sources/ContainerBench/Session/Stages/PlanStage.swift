@@ -9,13 +9,15 @@ public struct PlanStage: Sendable {
     public enum Source: Sendable {
         /// A suite file.
         case suite(path: String)
-        /// One Dockerfile measured ad hoc (`run --dockerfile`); base images mapped as in `baseImagesFrom` when that
-        /// suite file exists.
-        case dockerfile(
-            path: String, context: String?, port: Int, healthPath: String, name: String, baseImagesFrom: String?)
+        /// One Dockerfile measured ad hoc (`run --dockerfile`).
+        case dockerfile(AdHocSuite.Spec)
+        /// Services of a docker compose file (`run --compose`); all with a `build:` section when none is named.
+        case compose(path: String, services: [String], ports: [String: Int])
     }
 
     public var source: Source
+    /// Base-image mappings laid over the source's (`--base-images`, `--base-image`).
+    public var baseImages: BaseImageMap
     /// Only these services (all when empty).
     public var services: [String]
     /// Only these drivers (all when empty).
@@ -27,17 +29,26 @@ public struct PlanStage: Sendable {
     public var measureFloor: Bool
     public var options: TrialOptions
     public var measureCompressedSize: Bool
+    /// Read each image's inventory (`--inventory`).
+    public var measureInventory: Bool
     public var indexMode: PackageIndexMode
     public var wheelCache: URL
+    /// Cold builds per service × driver; nil takes the suite's.
+    public var buildRepeats: Int?
+    /// `--trials auto` (with `trials` as its first rounds) and its time budget.
+    public var adaptiveTrials = false
+    public var timeBudget: Double?
 
     /// A plan stage; see the properties.
     public init(
-        source: Source, services: [String] = [], drivers: [String] = [], scenarios: [BuildScenario] = [.cold],
+        source: Source, baseImages: BaseImageMap = BaseImageMap(), services: [String] = [], drivers: [String] = [],
+        scenarios: [BuildScenario] = [.cold],
         trials: Int? = nil, label: String? = nil, measureFloor: Bool = true, options: TrialOptions = TrialOptions(),
         measureCompressedSize: Bool = false, indexMode: PackageIndexMode = .pypi,
-        wheelCache: URL = URL(fileURLWithPath: "results/wheels")
+        wheelCache: URL = URL(fileURLWithPath: "results/wheels"), measureInventory: Bool = false
     ) {
         self.source = source
+        self.baseImages = baseImages
         self.services = services
         self.drivers = drivers
         self.scenarios = scenarios
@@ -46,6 +57,7 @@ public struct PlanStage: Sendable {
         self.measureFloor = measureFloor
         self.options = options
         self.measureCompressedSize = measureCompressedSize
+        self.measureInventory = measureInventory
         self.indexMode = indexMode
         self.wheelCache = wheelCache
     }
@@ -57,11 +69,13 @@ public struct PlanStage: Sendable {
         switch source {
         case .suite(let path):
             loaded = try SuiteLoader.load(path: path)
-        case .dockerfile(let path, let context, let port, let healthPath, let name, let baseImagesFrom):
-            loaded = try AdHocSuite.make(
-                dockerfile: path, context: context, port: port, healthPath: healthPath, name: name,
-                trials: trials ?? 5, baseImagesFrom: baseImagesFrom)
+        case .dockerfile(let spec):
+            loaded = try AdHocSuite.make(spec)
+        case .compose(let path, let names, let ports):
+            loaded = try ComposeSuite.make(
+                compose: try ComposeFile.load(path: path), services: names, file: path, ports: ports)
         }
+        loaded.baseImageMap = loaded.baseImageMap.merging(baseImages)
         if !services.isEmpty {
             for name in services where loaded.service(named: name) == nil {
                 throw ConfigError(file: loaded.source, message: "--service \(name): no such service in the suite")
@@ -78,9 +92,13 @@ public struct PlanStage: Sendable {
                     file: loaded.source, message: "--driver \(drivers.joined(separator: ",")): no service has it")
             }
         }
-        return RunPlan(
+        var plan = RunPlan(
             suite: loaded, scenarios: scenarios, trials: trials, label: label, measureFloor: measureFloor,
             options: options, measureCompressedSize: measureCompressedSize, indexMode: indexMode,
-            wheelCache: wheelCache)
+            wheelCache: wheelCache, measureInventory: measureInventory)
+        plan.buildRepeats = buildRepeats
+        plan.adaptiveTrials = adaptiveTrials
+        plan.timeBudget = timeBudget
+        return plan
     }
 }
