@@ -321,11 +321,13 @@ enum HistorySchema {
         """
 
     /// v5: where and how each trial was measured (`MeasurementProvenance`, JSON: clock, probe origin, memory
-    /// source), the engine's host as the engine reports it (`EngineHostFacts`, JSON), and each image's inventory
-    /// (`ImageInventory`, JSON: Python distributions and Debian packages). All null in older runs.
+    /// source), the engine's host as the engine reports it (`EngineHostFacts`, JSON), each service's trial settings
+    /// digest (JSON), and each image's inventory (`ImageInventory`, JSON: Python distributions and Debian
+    /// packages). All null in older runs.
     static let version5 = """
         ALTER TABLE trials ADD COLUMN provenance TEXT;
         ALTER TABLE environments ADD COLUMN engine_host TEXT;
+        ALTER TABLE environments ADD COLUMN trial_settings TEXT;
         ALTER TABLE images ADD COLUMN inventory TEXT;
         """
 }

@@ -55,8 +55,12 @@ enum HistoryRunReader {
             baseImageUses: try HistoryCoding.decodeJSON([BaseImageUse].self, row.baseImageUses, "base_image_uses"),
             lockHashes: try HistoryCoding.decodeJSON([String: String].self, row.lockHashes, "lock_hashes"),
             gitCommit: row.gitCommit, gitDirty: row.gitDirty, limits: row.limits, indexMode: row.indexMode,
-            engineHost: try row.engineHost.map { try HistoryCoding.decodeJSON(EngineHostFacts.self, $0, "engine_host") }
-        )
+            engineHost: try row.engineHost.map {
+                try HistoryCoding.decodeJSON(EngineHostFacts.self, $0, "engine_host")
+            },
+            trialSettings: try row.trialSettings.map {
+                try HistoryCoding.decodeJSON([String: String].self, $0, "trial_settings")
+            })
     }
 
     private static func builds(runID: String, _ connection: any HistoryConnection) throws -> [BuildRecord] {

@@ -66,7 +66,8 @@ enum HistoryRunWriter {
             lockHashes: try HistoryCoding.json(environment.lockHashes), gitCommit: environment.gitCommit,
             gitDirty: environment.gitDirty, limits: environment.limits, indexMode: environment.indexMode,
             baseImageUses: try HistoryCoding.json(environment.baseImageUses),
-            engineHost: try environment.engineHost.map(HistoryCoding.json))
+            engineHost: try environment.engineHost.map(HistoryCoding.json),
+            trialSettings: try environment.trialSettings.map(HistoryCoding.json))
     }
 
     private static func insertBuilds(_ runs: [RunRecord], _ connection: any HistoryConnection) throws {

@@ -26,8 +26,17 @@ enum HistoryFixtures {
         status: RunStatus = .completed, label: String? = "nightly", environment: EnvironmentFingerprint = environment(),
         startupOffset: Double = 0,
         failure: TrialFailure = TrialFailure(
-            .exited, "exit code 1", phase: .beforeReady, exitCode: 1, logs: "Traceback: ModuleNotFoundError")
+            .exited, "exit code 1", phase: .beforeReady, exitCode: 1, logs: "Traceback: ModuleNotFoundError"),
+        v5: Bool = true
     ) -> RunRecord {
+        var environment = environment
+        if v5 {
+            // What schema v5 added: the engine's host, trial settings, provenance and an inventory.
+            environment.engineHost = EngineHostFacts(
+                kind: "docker", endpoint: "tcp://127.0.0.1:2376 (TLS)", isLocal: false, name: "bench-1", id: "ABCD",
+                kernel: "6.1.0-28-amd64", operatingSystem: "Debian GNU/Linux 12", cpus: 2, memoryBytes: 25_000_000_000)
+            environment.trialSettings = ["fastapi": "fnv1a64:0123456789abcdef"]
+        }
         var trials: [TrialRecord] = []
         for driver in ["uv", "pip"] {
             for index in 0..<3 {
@@ -51,7 +60,13 @@ enum HistoryFixtures {
                                 requests: 500, failures: 1, concurrency: 8, seconds: 5.5, latencyP50: 0.004,
                                 latencyP95: 0.011, latencyMax: 0.09, memoryPeakBytes: nil)
                             : nil,
-                        coldCache: index == 0))
+                        coldCache: index == 0,
+                        provenance: v5 && index == 1
+                            ? MeasurementProvenance(
+                                clock: "CLOCK_MONOTONIC (client)", probeOrigin: .acrossNetwork,
+                                probeTarget: "127.0.0.1:8000", memorySource: .helperContainer,
+                                memoryIntervalSeconds: 0.025, engineTimestamps: "events")
+                            : nil))
             }
         }
         trials.append(
@@ -90,7 +105,15 @@ enum HistoryFixtures {
                         ImageLayer(createdBy: "debootstrap", bytes: 120_000_000),
                         ImageLayer(createdBy: "COPY /app/.venv /app/.venv", bytes: 131_000_000),
                     ],
-                    user: "app", hasHealthcheck: true),
+                    user: "app", hasHealthcheck: true,
+                    inventory: v5
+                        ? ImageInventory(
+                            python: [
+                                .init(name: "fastapi", version: "0.115.6", bytes: 1_200_000, location: "/app/.venv")
+                            ],
+                            debian: [.init(name: "libc6", version: "2.36-9+deb12u9", bytes: 12_000_000)],
+                            operatingSystem: .init(id: "debian", versionID: "12", codename: "bookworm"))
+                        : nil),
                 ImageRecord(service: "fastapi", driver: "pip", imageID: "sha256:2222", bytes: 301_000_000),
             ],
             trials: trials,
@@ -267,7 +290,7 @@ enum HistoryFixtures {
     /// The run as a schema v1 file holds it: its failure was text only, so it loads as an `unknown` case.
     static let v1Run = richRun(
         id: v1RunID, startedAt: date(1_761_955_200.5),
-        failure: TrialFailure(.unknown, "exit code 1\nTraceback: ModuleNotFoundError"))
+        failure: TrialFailure(.unknown, "exit code 1\nTraceback: ModuleNotFoundError"), v5: false)
 }
 
 /// Makes `Fixtures/history-v1.sqlite`: a history at schema v1 holding `HistoryFixtures.v1Run`.

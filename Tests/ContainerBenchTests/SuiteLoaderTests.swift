@@ -181,3 +181,44 @@ struct TargetsLoaderTests {
         #expect(error.message.contains(message), "\(error)")
     }
 }
+
+/// The trial settings digest tells "the same image measured the same way" from "measured another way", which decides
+/// whether a same-sitting A/B of images can confirm a change.
+@Suite("Trial settings digest")
+struct TrialSettingsDigestTests {
+    static let service = ServiceSpec(
+        name: "api", context: "/srv/api", drivers: [DriverSpec(name: "uv", dockerfile: "Dockerfile")], port: 8000,
+        health: HealthSpec(path: "/health", status: 200), memoryWindow: 2, environment: ["TOKEN": "s3cret-value"],
+        command: ["gunicorn", "app:app"])
+
+    @Test("each setting a trial runs with changes the digest; what does not reach the trial does not")
+    func digestFollowsTrialSettings() {
+        let options = TrialOptions()
+        let digest = Self.service.trialSettingsDigest(options: options)
+        #expect(digest.hasPrefix("fnv1a64:") && digest.count == "fnv1a64:".count + 16)
+        #expect(!digest.contains("s3cret"), "values are not kept")
+        var changes: [ServiceSpec] = []
+        for change in 0..<6 {
+            var other = Self.service
+            switch change {
+            case 0: other.environment["TOKEN"] = "other"
+            case 1: other.environment["EXTRA"] = "1"
+            case 2: other.command = nil
+            case 3: other.health.path = "/ready"
+            case 4: other.memoryWindow = 3
+            default: other.port = 8001
+            }
+            changes.append(other)
+        }
+        for other in changes {
+            #expect(other.trialSettingsDigest(options: options) != digest, "\(other)")
+        }
+        #expect(Self.service.trialSettingsDigest(options: TrialOptions(healthInterval: 0.1)) != digest)
+        var untouched = Self.service
+        untouched.trials = 20
+        untouched.readyTimeout = 5
+        untouched.drivers.append(DriverSpec(name: "pip", dockerfile: "Dockerfile.pip"))
+        #expect(untouched.trialSettingsDigest(options: options) == digest)
+        #expect(Self.service.trialSettingsDigest(options: TrialOptions(probeInterval: 0.01)) == digest)
+    }
+}

@@ -63,6 +63,8 @@ public enum EnvironmentProbe {
             fingerprint.baseImages[use.image] = use.imageID
             fingerprint.baseImageUses.append(use)
         }
+        fingerprint.trialSettings = Dictionary(
+            suite.services.map { ($0.name, $0.trialSettingsDigest(options: options)) }, uniquingKeysWith: { a, _ in a })
         for service in suite.services {
             for file in ["uv.lock", "requirements.txt", "pyproject.toml"] {
                 let path = service.context + "/" + file

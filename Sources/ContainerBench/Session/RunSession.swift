@@ -419,8 +419,10 @@ public struct RunSession: Sendable {
             events: events.isConnected ? events : nil,
             settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: plan.workDirectory),
             logger: logger, progress: ProgressReporter(plan: plan, now: { clock.now() }, sink: progress))
+        let store = self.store
         return await ConfirmationStage(policy: policy, kept: KeptImages(engine: engine)).run(
-            findings: findings, record: record, baselineRuns: baselineRuns, context: context)
+            findings: findings, record: record, baselineRuns: baselineRuns, context: context,
+            settings: { runID in (try? store.run(id: runID))??.environment.trialSettings })
     }
 
     /// Runs `PreflightStage` on `plan`: every Dockerfile parses, every base image can be built from (stand-ins are

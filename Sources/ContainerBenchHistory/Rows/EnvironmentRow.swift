@@ -28,4 +28,6 @@ struct EnvironmentRow: HistoryTableRow {
     var baseImageUses: String
     /// `EngineHostFacts` as JSON (schema v5 on; null in older runs).
     var engineHost: String?
+    /// JSON object: service → trial settings digest (schema v5 on; null in older runs).
+    var trialSettings: String?
 }

@@ -350,6 +350,10 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
     /// The engine's host as the engine reports it, and how it was reached; nil in runs recorded before it was
     /// kept. `kernel`, `cpuCores` and `memoryBytes` above are the engine host's too.
     public var engineHost: EngineHostFacts?
+    /// A digest of the settings each service's trials ran with, by service (`ServiceSpec.trialSettingsDigest`:
+    /// port, health check, memory window, load, environment, command, health interval): two runs of one image
+    /// under different settings are not an A/B of images. nil in runs recorded before it was kept.
+    public var trialSettings: [String: String]?
 
     public init(
         kernel: String = "", cpuModel: String = "", cpuCores: Int = 0, memoryBytes: Int64 = 0,
@@ -357,7 +361,8 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         buildClient: String = "", harnessVersion: String = ContainerBenchVersion.current,
         baseImages: [String: String] = [:], baseImageUses: [BaseImageUse] = [], lockHashes: [String: String] = [:],
         gitCommit: String? = nil,
-        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi", engineHost: EngineHostFacts? = nil
+        gitDirty: Bool? = nil, limits: String = "none", indexMode: String = "pypi", engineHost: EngineHostFacts? = nil,
+        trialSettings: [String: String]? = nil
     ) {
         self.kernel = kernel
         self.cpuModel = cpuModel
@@ -377,6 +382,7 @@ public struct EnvironmentFingerprint: Sendable, Codable, Equatable {
         self.limits = limits
         self.indexMode = indexMode
         self.engineHost = engineHost
+        self.trialSettings = trialSettings
     }
 
     /// A short hash of what must match for two runs to be compared like with like (machine, engine, base, limits).

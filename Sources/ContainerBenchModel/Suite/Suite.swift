@@ -1,3 +1,4 @@
+import ContainerBenchSupport
 import Foundation
 
 /// A benchmark suite: the services to measure, how to build them with each driver, and how to judge them ready.
@@ -95,6 +96,27 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
     /// The driver named `name`, if this service has one.
     public func driver(named name: String) -> DriverSpec? {
         drivers.first { $0.name == name }
+    }
+
+    /// A digest (`fnv1a64:<16 hex>`) of what a trial of this service runs with besides its image: port, health
+    /// check, memory window, load, environment, command, and the run's health interval. Equal digests mean an
+    /// image measured twice was measured the same way; the values themselves are not kept (an environment may
+    /// hold a secret).
+    public func trialSettingsDigest(options: TrialOptions) -> String {
+        let health = [
+            health.path, health.status.map(String.init) ?? "2xx", health.interval.map { "\($0)" } ?? "-",
+            health.anyAnswer ? "any" : "http",
+        ]
+        let load = self.load.map { "\($0.path) \($0.requests)x\($0.concurrency)" } ?? "-"
+        let environment = self.environment.keys.sorted().map { "\($0)=\(self.environment[$0] ?? "")" }
+        let parts =
+            ["port=\(port)", "health=\(health.joined(separator: ","))", "window=\(memoryWindow)", "load=\(load)"]
+            + ["interval=\(options.healthInterval.map { "\($0)" } ?? "image")"]
+            + [
+                "env=\(environment.joined(separator: "\u{1F}"))",
+                "command=\(command?.joined(separator: "\u{1F}") ?? "-")",
+            ]
+        return "fnv1a64:" + StableHash.hex(parts.joined(separator: "\u{1E}"))
     }
 }
 

@@ -11,7 +11,8 @@ import Logging
 /// confirmation test at the family-wise level over the suspected cells, until every cell is confirmed or dropped
 /// or the plan's last round. Drift between nights cannot enter: A and B run on the same machine minutes apart.
 ///
-/// A suspicion with no kept baseline image (the baseline run's images were removed) is judged without
+/// A suspicion with no kept baseline image (the baseline run's images were removed), or whose baseline image is the
+/// current image itself (the change lies outside the image: the run's settings, the machine), is judged without
 /// confirmation (Holm over the run's screens), and says so.
 public struct ConfirmationStage: Sendable {
     /// What the confirmation did.
@@ -35,8 +36,11 @@ public struct ConfirmationStage: Sendable {
 
     /// Confirms the pending suspicions of `findings` (regressions with a screen and no confirmation) of `record`,
     /// whose baseline runs are `baselineRuns` (newest first).
+    /// - Parameter settings: the trial settings digests a baseline run recorded (`EnvironmentFingerprint.trialSettings`),
+    ///   by run id; nil when unknown (the A/B goes ahead).
     public func run(
-        findings: [RegressionFinding], record: RunRecord, baselineRuns: [String], context: MeasureContext
+        findings: [RegressionFinding], record: RunRecord, baselineRuns: [String], context: MeasureContext,
+        settings: @Sendable (String) -> [String: String]? = { _ in nil }
     ) async -> Result {
         var result = Result(findings: findings, notes: [], trials: 0)
         let pending = findings.indices.filter {
@@ -51,6 +55,8 @@ public struct ConfirmationStage: Sendable {
                 .append(index)
         }
         var unconfirmable: [Int] = []
+        var sameImage: [Int] = []
+        var otherSettings: [Int] = []
         for pair in byPair.keys.sorted(by: { ($0.service, $0.driver) < ($1.service, $1.driver) }) {
             let cells = byPair[pair] ?? []
             guard
@@ -63,6 +69,27 @@ public struct ConfirmationStage: Sendable {
                 continue
             }
             let current = ImageTag.of(service: pair.service, driver: pair.driver, scenario: .cold)
+            // The baseline ran with other settings (environment, command, health check): the A/B runs both images
+            // with today's, so it would not test what changed.
+            if let old = settings(baseline.runID)?[pair.service],
+                let new = record.environment.trialSettings?[pair.service], old != new
+            {
+                otherSettings += cells
+                continue
+            }
+            // The same image on both sides: what changed is outside it (the run's settings, the machine), which an
+            // A/B of the two images cannot see; it would run one image twice and drop a real change.
+            let recorded = record.images.first { $0.service == pair.service && $0.driver == pair.driver }?.imageID
+            let currentID: String?
+            if let recorded {
+                currentID = recorded
+            } else {
+                currentID = try? await kept.engine.inspectImage(current)?.id
+            }
+            if let old = try? await kept.engine.inspectImage(baseline.image)?.id, old == currentID {
+                sameImage += cells
+                continue
+            }
             let metrics = cells.map { findings[$0].metric }
             // Only memory needs the memory window; startup alone is measured at ready.
             let window = metrics.contains { $0.unit == .bytes } ? spec.memoryWindow : 0
@@ -114,12 +141,20 @@ public struct ConfirmationStage: Sendable {
             result.trials += a.count + b.count
             unconfirmable += undecided
         }
-        if !unconfirmable.isEmpty {
-            // No kept image, or interrupted: Holm over the screens decides these, as without confirmation.
+        let reasons = [
+            (unconfirmable, result.interrupted ? "the confirmation was interrupted" : "no kept image of the baseline"),
+            (sameImage, "the baseline ran this same image: the change is outside the image, which an A/B cannot see"),
+            (
+                otherSettings,
+                "the baseline's trials ran with other settings (environment, command, health check, load), which an A/B "
+                    + "of the images under today's settings cannot see"
+            ),
+        ]
+        for (cells, why) in reasons where !cells.isEmpty {
+            // Holm over the screens decides these, as without confirmation.
             var holm = result.findings
-            RegressionGate(policy: policy).settleUnconfirmed(
-                &holm, why: result.interrupted ? "the confirmation was interrupted" : "no kept image of the baseline")
-            for index in unconfirmable {
+            RegressionGate(policy: policy).settleUnconfirmed(&holm, why: why)
+            for index in cells {
                 result.findings[index] = holm[index]
                 result.notes.append(
                     "\(result.findings[index].service)/\(result.findings[index].driver) "
