@@ -116,16 +116,13 @@ extension RelationalHistoryStore {
             cell += " AND s.driver = ?"
             cellArguments.append(.text(driver))
         }
-        var conditions = ["r.status = ?"]
-        var arguments: [HistoryValue] = [.text((filter.status ?? .completed).rawValue)]
-        if let label = filter.label {
-            conditions.append("r.label = ?")
-            arguments.append(.text(label))
-        }
-        if let since = filter.since {
-            conditions.append("r.started_at >= ?")
-            arguments.append(.integer(HistoryCoding.milliseconds(since)))
-        }
+        // The run filter's own conditions (completed runs unless it names a status); service and driver select
+        // the cells instead.
+        var runs = filter
+        runs.status = filter.status ?? .completed
+        runs.service = nil
+        runs.driver = nil
+        var (conditions, arguments) = Self.conditions(of: runs)
         conditions.append("EXISTS (SELECT 1 FROM metric_summaries s WHERE s.run_id = r.id AND \(cell))")
         arguments += cellArguments
         var chosen = """

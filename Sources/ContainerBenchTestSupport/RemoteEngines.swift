@@ -32,23 +32,32 @@ public enum RemoteEngines {
     public static func copyImages(
         _ images: [String], to environment: [String: String], podman socket: String? = nil
     ) async throws {
+        // An image counts as present only when it is the shared engine's image itself: storage that persists
+        // between runs may hold an older build of the same name (an older stand-in recipe, say).
         var missing: [String] = []
+        var ids: [String] = []
         for image in images {
-            let present: Bool
+            let shared = try await ProcessRunner.run(
+                "/usr/bin/docker", ["image", "inspect", "--format", "{{.Id}}", image],
+                environment: ["DOCKER_HOST": "unix:///var/run/docker.sock"])
+            let sharedID = Self.bareID(shared.output)
+            let target: ProcessResult
             if let socket {
-                present =
-                    (try await ProcessRunner.run(
-                        "/usr/bin/podman", ["--remote", "--url", "unix://\(socket)", "image", "exists", image]))
-                    .succeeded
+                target = try await ProcessRunner.run(
+                    "/usr/bin/podman",
+                    ["--remote", "--url", "unix://\(socket)", "image", "inspect", "--format", "{{.Id}}", image])
             } else {
-                present =
-                    (try await ProcessRunner.run(
-                        "/usr/bin/docker", ["image", "inspect", image], environment: environment)).succeeded
+                target = try await ProcessRunner.run(
+                    "/usr/bin/docker", ["image", "inspect", "--format", "{{.Id}}", image], environment: environment)
             }
-            if !present { missing.append(image) }
+            if !shared.succeeded || !target.succeeded || Self.bareID(target.output) != sharedID {
+                missing.append(image)
+                ids.append(sharedID)
+            }
         }
         guard !missing.isEmpty else { return }
-        let archive = "/tmp/containerbench-remote-bases-\(StableHash.hex(missing.joined(separator: ","))).tar"
+        let key = StableHash.hex((missing + ids).joined(separator: ","))
+        let archive = "/tmp/containerbench-remote-bases-\(key).tar"
         if !FileManager.default.fileExists(atPath: archive) {
             let saved = try await ProcessRunner.run(
                 "/usr/bin/docker", ["save", "-o", archive + ".part"] + missing,
@@ -67,5 +76,11 @@ public enum RemoteEngines {
             loaded = try await ProcessRunner.run("/usr/bin/docker", ["load", "-i", archive], environment: environment)
         }
         guard loaded.succeeded else { throw RemoteEngineError("could not load \(missing): \(loaded.tail(5))") }
+    }
+
+    /// An image id as `docker image inspect` or `podman image inspect` prints it, without `sha256:` and blanks.
+    static func bareID(_ output: String) -> String {
+        let id = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return id.hasPrefix("sha256:") ? String(id.dropFirst(7)) : id
     }
 }
