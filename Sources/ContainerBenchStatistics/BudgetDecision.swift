@@ -67,6 +67,19 @@ public struct BudgetDecision: Sendable, Codable, Equatable {
     /// One sentence for reports.
     public var explanation: String
 
+    /// Decides this decision now: `outcome` by `method` at `confidence`, resting on `assumption`, said by
+    /// `explanation`; no more trials are needed than were run.
+    mutating func settle(
+        _ outcome: Outcome, by method: Method, confidence: Double, assumption: String?, explanation: String
+    ) {
+        self.outcome = outcome
+        self.method = method
+        self.confidence = confidence
+        self.assumption = assumption
+        self.trialsNeeded = n
+        self.explanation = explanation
+    }
+
     /// A decision with the given fields.
     public init(
         outcome: Outcome, method: Method, level: Double, confidence: Double, passConfidence: Double,

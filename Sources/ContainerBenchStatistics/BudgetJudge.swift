@@ -123,31 +123,21 @@ public struct BudgetJudge: Sendable, Equatable {
             trialsNeeded: nil, assumption: parametricConfidence != nil ? Self.lognormalAssumption : nil,
             explanation: "")
         if exceedances > 0 && failP < alpha {
-            decision.outcome = .fail
-            decision.method = .exceedanceCount
-            decision.confidence = failConfidence
-            decision.assumption = nil
-            decision.trialsNeeded = n
-            decision.explanation =
-                "\(described): incompatible with P(exceed) < \(Self.percent(allowed)) (binomial p ="
-                + " \(Self.plain(failP)))"
+            decision.settle(
+                .fail, by: .exceedanceCount, confidence: failConfidence, assumption: nil,
+                explanation: "\(described): incompatible with P(exceed) < \(Self.percent(allowed)) (binomial p ="
+                    + " \(Self.plain(failP)))")
         } else if n >= minimumFree && freeConfidence > level {
-            decision.outcome = .pass
-            decision.method = .distributionFree
-            decision.confidence = freeConfidence
-            decision.assumption = nil
-            decision.trialsNeeded = n
-            decision.explanation =
-                "\(described): P(exceed) ≤ \(Self.percent(exceedanceBound)) < \(Self.percent(allowed)) at"
-                + " \(Self.percent(level)) (Clopper-Pearson, no distributional assumption)"
+            decision.settle(
+                .pass, by: .distributionFree, confidence: freeConfidence, assumption: nil,
+                explanation: "\(described): P(exceed) ≤ \(Self.percent(exceedanceBound)) < \(Self.percent(allowed)) at"
+                    + " \(Self.percent(level)) (Clopper-Pearson, no distributional assumption)")
         } else if let parametricConfidence, parametricConfidence >= level {
-            decision.outcome = .pass
-            decision.method = .lognormalTolerance
-            decision.confidence = parametricConfidence
-            decision.trialsNeeded = n
-            decision.explanation =
-                "\(described): the log-normal upper tolerance bound of the \(Self.quantileName(p)) is below the limit"
-                + " at \(Self.percent(parametricConfidence)) confidence (assumes log-normal trials)"
+            decision.settle(
+                .pass, by: .lognormalTolerance, confidence: parametricConfidence, assumption: Self.lognormalAssumption,
+                explanation: "\(described): the log-normal upper tolerance bound of the \(Self.quantileName(p)) is"
+                    + " below the limit at \(Self.percent(parametricConfidence)) confidence (assumes log-normal trials)"
+            )
         }
         if decision.outcome == .pass && decision.method == .distributionFree {
             let order = QuantileBound.upper(sorted: sorted, probability: p, confidence: level)

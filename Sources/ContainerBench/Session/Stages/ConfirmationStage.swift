@@ -57,6 +57,8 @@ public struct ConfirmationStage: Sendable {
         var unconfirmable: [Int] = []
         var sameImage: [Int] = []
         var otherSettings: [Int] = []
+        // Each baseline run's settings are read once, however many of its pairs are confirmed.
+        var settingsByRun: [String: [String: String]?] = [:]
         for pair in byPair.keys.sorted(by: { ($0.service, $0.driver) < ($1.service, $1.driver) }) {
             let cells = byPair[pair] ?? []
             guard
@@ -71,7 +73,8 @@ public struct ConfirmationStage: Sendable {
             let current = ImageTag.of(service: pair.service, driver: pair.driver, scenario: .cold)
             // The baseline ran with other settings (environment, command, health check): the A/B runs both images
             // with today's, so it would not test what changed.
-            if let old = settings(baseline.runID)?[pair.service],
+            if settingsByRun[baseline.runID] == nil { settingsByRun[baseline.runID] = settings(baseline.runID) }
+            if let old = settingsByRun[baseline.runID]??[pair.service],
                 let new = record.environment.trialSettings?[pair.service], old != new
             {
                 otherSettings += cells
