@@ -13,12 +13,28 @@ public struct BuildSettings: Sendable {
     /// A `LocalPackageIndex`'s base URL (`http://127.0.0.1:PORT`): contexts are copied and their lock files
     /// pointed at it (`LocalIndexContext`). Nil builds from PyPI.
     public var localIndex: String?
+    /// BuildKit secrets passed to every build (`--secret`).
+    public var secrets: [BuildSecret]
+    /// Masks secrets in what the builder logs and keeps (its command line, its log tail).
+    public var redactor: SecretRedactor
 
     /// Settings; see the properties.
-    public init(baseImageMap: [String: String] = [:], workDirectory: URL, localIndex: String? = nil) {
+    public init(
+        baseImageMap: [String: String] = [:], workDirectory: URL, localIndex: String? = nil,
+        secrets: [BuildSecret] = [], redactor: SecretRedactor = SecretRedactor()
+    ) {
         self.baseImageMap = baseImageMap
         self.workDirectory = workDirectory
         self.localIndex = localIndex
+        self.secrets = secrets
+        self.redactor = redactor
+    }
+
+    /// The settings of a run of `plan`: its base-image map, its BuildKit secrets and its redactor.
+    public init(run plan: RunPlan, workDirectory: URL) {
+        self.init(
+            baseImageMap: plan.suite.baseImages, workDirectory: workDirectory, secrets: plan.buildSecrets,
+            redactor: SecretRedactor(plan: plan))
     }
 }
 
@@ -98,10 +114,12 @@ public struct BuildKitImageBuilder: ImageBuilder {
         for (key, value) in request.driver.buildArgs.sorted(by: { $0.key < $1.key }) {
             arguments += ["--build-arg", "\(key)=\(value)"]
         }
+        for secret in request.settings.secrets { arguments += ["--secret", secret.argument] }
         arguments.append(context.path)
         var environment = client.buildCommand.environment
         environment.merge(engine.clientEnvironment) { _, endpoint in endpoint }
-        logger.debug("build", metadata: ["arguments": .string(arguments.joined(separator: " "))])
+        let redactor = request.settings.redactor
+        logger.debug("build", metadata: ["arguments": .string(redactor.redact(arguments.joined(separator: " ")))])
         let start = MonotonicClock.now()
         let result = try await ProcessRunner.run(
             client.executable, arguments, environment: environment, combineOutput: true)
@@ -116,7 +134,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
         }
         return BuildRecord(
             service: request.service.name, driver: request.driver.name, scenario: request.scenario, seconds: seconds,
-            succeeded: false, steps: steps, logTail: result.tail(40))
+            succeeded: false, steps: steps, logTail: redactor.redact(result.tail(40)))
     }
 
     /// The context to build from: the service's own for cold and warm builds, a modified copy for the others.

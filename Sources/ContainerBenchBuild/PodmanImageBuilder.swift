@@ -89,8 +89,11 @@ public struct PodmanImageBuilder: ImageBuilder {
         for (key, value) in request.driver.buildArgs.sorted(by: { $0.key < $1.key }) {
             arguments += ["--build-arg", "\(key)=\(value)"]
         }
+        for secret in request.settings.secrets { arguments += ["--secret", secret.argument] }
         arguments.append(context.path)
-        logger.debug("podman build", metadata: ["arguments": .string(arguments.joined(separator: " "))])
+        let redactor = request.settings.redactor
+        logger.debug(
+            "podman build", metadata: ["arguments": .string(redactor.redact(arguments.joined(separator: " ")))])
         let (executable, start, command) = (self.executable, MonotonicClock.now(), arguments)
         let run = try await runOnBackgroundThread { () throws -> TimedOutput in
             try TimedOutput.run(executable, command)
@@ -107,7 +110,7 @@ public struct PodmanImageBuilder: ImageBuilder {
         return BuildRecord(
             service: request.service.name, driver: request.driver.name, scenario: request.scenario, seconds: seconds,
             succeeded: false, steps: steps,
-            logTail: run.lines.suffix(40).map { $0.text }.joined(separator: "\n"))
+            logTail: redactor.redact(run.lines.suffix(40).map { $0.text }.joined(separator: "\n")))
     }
 
     /// A copy of `dockerfile` adapted for Buildah, or `dockerfile` itself when nothing needs changing.

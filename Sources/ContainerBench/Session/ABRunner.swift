@@ -74,6 +74,8 @@ public struct ABRequest: Sendable {
     public var inventory: Bool
     /// An undecided metric is the verdict `inconclusive` (exit 3) rather than a pass.
     public var strict = false
+    /// BuildKit secrets both builds get (`--secret`).
+    public var buildSecrets: [BuildSecret] = []
 
     /// A request; see the properties.
     /// - Throws: `ABError` when a name, the port or the health path is invalid.
@@ -170,6 +172,7 @@ public struct ABRunner: Sendable {
         plan.trialsNeedEveryBuild = true
         plan.measureInventory = request.inventory
         plan.duet = request.duet
+        plan.buildSecrets = request.buildSecrets
         return plan
     }
 
@@ -206,9 +209,12 @@ public struct ABRunner: Sendable {
         let report = Self.compare(
             record, request: request, analysis: RunAnalysis(policy: session.policy),
             look: request.adaptive ? outcome.looks : nil)
-        let evaluation = Evaluation(
-            runID: record.id, regressions: report.findings,
-            baselineDescription: "variant A (\(request.a.source)) against variant B (\(request.b.source))")
+        let redactor = SecretRedactor(plan: planned)
+        record = redactor.redacted(record)
+        let evaluation = redactor.redacted(
+            Evaluation(
+                runID: record.id, regressions: report.findings,
+                baselineDescription: "variant A (\(request.a.source)) against variant B (\(request.b.source))"))
         do {
             try PersistStage(store: session.store).run([(record, evaluation)])
         } catch {

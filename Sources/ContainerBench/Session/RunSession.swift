@@ -143,10 +143,14 @@ public struct RunSession: Sendable {
     public func measure(_ plan: RunPlan, runID: String = RunRecord.makeID(), decide: TrialDecider? = nil) async
         -> RunOutcome
     {
+        // Private: it holds context copies and `docker save` tars of the images (secrets baked in included).
         let work = plan.workDirectory.appendingPathComponent("containerbench-\(runID)")
-        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: work) }
-        let outcome = await measureStages(plan, runID: runID, work: work, decide: decide)
+        var outcome = await measureStages(plan, runID: runID, work: work, decide: decide)
+        // Nothing leaves the measuring stages with a secret in it: layers, logs, messages (docs/security.md).
+        outcome.record = SecretRedactor(plan: plan).redacted(outcome.record)
         // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
         do {
             try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
@@ -178,8 +182,7 @@ public struct RunSession: Sendable {
         var context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
-            settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: work), logger: logger,
-            progress: reporter)
+            settings: BuildSettings(run: plan, workDirectory: work), logger: logger, progress: reporter)
 
         var index: (any RunningLocalIndex)?
         if plan.indexMode == .local {
@@ -351,6 +354,9 @@ public struct RunSession: Sendable {
         }
 
         progress(ProgressEvent(stage: .persist, step: 0, steps: 0, message: "storing \(record.id)"))
+        let redactor = SecretRedactor(plan: plan)
+        record = redactor.redacted(record)
+        evaluation = redactor.redacted(evaluation)
         do {
             try PersistStage(store: store).run([(record, evaluation)])
         } catch {
@@ -417,7 +423,7 @@ public struct RunSession: Sendable {
         let context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
-            settings: BuildSettings(baseImageMap: plan.suite.baseImages, workDirectory: plan.workDirectory),
+            settings: BuildSettings(run: plan, workDirectory: plan.workDirectory),
             logger: logger, progress: ProgressReporter(plan: plan, now: { clock.now() }, sink: progress))
         let store = self.store
         return await ConfirmationStage(policy: policy, kept: KeptImages(engine: engine)).run(

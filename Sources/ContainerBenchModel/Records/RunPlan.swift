@@ -40,6 +40,8 @@ public struct RunPlan: Sendable {
     public var duet: DuetSpec?
     /// The most seconds `--trials auto` may spend on trials; nil for no limit.
     public var timeBudget: Double?
+    /// BuildKit secrets every build gets (`--secret`), for `RUN --mount=type=secret` steps.
+    public var buildSecrets: [BuildSecret] = []
 
     /// The cold builds per service × driver this plan makes.
     public var coldBuildRepeats: Int { max(1, buildRepeats ?? suite.buildRepeats) }

@@ -24,6 +24,7 @@ struct ABCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup var secrets: BuildSecretOptions
     @OptionGroup(title: "What both variants share") var service: ServiceOptions
     @OptionGroup var engineOptions: EngineOptions
 
@@ -180,6 +181,7 @@ struct ABCommand: AsyncParsableCommand {
             options: options, inventory: inventory, adaptive: trials == .auto,
             duet: duetPort.flatMap { port in duetPortEnv.map { DuetSpec(portVariable: $0, port: port) } })
         request.strict = strict
+        request.buildSecrets = try secrets.secrets()
         return request
     }
 }

@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var baseImages: BaseImageOptions
+    @OptionGroup var secrets: BuildSecretOptions
     @OptionGroup var engineOptions: EngineOptions
 
     @Option(help: "The suite file (default benchmarks/suite.yaml; not read with --dockerfile or --compose).")
@@ -274,6 +275,7 @@ struct RunCommand: AsyncParsableCommand {
         stage.buildRepeats = buildRepeats
         stage.adaptiveTrials = trials == .auto
         stage.timeBudget = timeBudget?.seconds
+        stage.buildSecrets = try secrets.secrets()
         return stage
     }
 }

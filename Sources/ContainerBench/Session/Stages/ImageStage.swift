@@ -111,7 +111,8 @@ public struct ImageStage: Sendable {
             service: service.name, driver: driver.name, imageID: inspect.id, bytes: inspect.size, baseBytes: baseBytes,
             layers: layers, user: configuration.user, hasHealthcheck: configuration.declaresHealthcheck)
         let findings = ImagePolicy.check(
-            service: service.name, driver: driver.name, configuration: configuration, buildArgs: driver.buildArgs)
+            service: service.name, driver: driver.name, configuration: configuration, buildArgs: driver.buildArgs,
+            layers: layers.map(\.createdBy), redactor: context.settings.redactor)
         return (image, findings)
     }
 }

@@ -38,6 +38,8 @@ public struct PlanStage: Sendable {
     /// `--trials auto` (with `trials` as its first rounds) and its time budget.
     public var adaptiveTrials = false
     public var timeBudget: Double?
+    /// BuildKit secrets every build gets (`--secret`).
+    public var buildSecrets: [BuildSecret] = []
 
     /// A plan stage; see the properties.
     public init(
@@ -99,6 +101,7 @@ public struct PlanStage: Sendable {
         plan.buildRepeats = buildRepeats
         plan.adaptiveTrials = adaptiveTrials
         plan.timeBudget = timeBudget
+        plan.buildSecrets = buildSecrets
         return plan
     }
 }
