@@ -165,7 +165,8 @@ public struct BuildKitImageBuilder: ImageBuilder {
                         "service \(request.service.name) lists no scenarios.code_change files: cannot run code-change")
                 }
                 for file in request.service.scenarios.codeChange {
-                    let url = copy.appendingPathComponent(file)
+                    // Checked again in the copy: a symlink resolves differently from the copy's folder.
+                    let url = URL(fileURLWithPath: try Self.confined(file, in: copy, what: "code-change file"))
                     guard let handle = try? FileHandle(forWritingTo: url) else {
                         throw BuildError("code-change file \(file) is missing from \(original.path)")
                     }
@@ -179,8 +180,11 @@ public struct BuildKitImageBuilder: ImageBuilder {
                         "service \(request.service.name) lists no scenarios.deps_change files: cannot run deps-change")
                 }
                 for (destination, replacement) in request.service.scenarios.depsChange {
-                    let source = original.appendingPathComponent(replacement)
-                    let target = copy.appendingPathComponent(destination)
+                    let source = URL(
+                        fileURLWithPath: try Self.confined(replacement, in: original, what: "deps-change replacement"))
+                    let target = URL(
+                        fileURLWithPath: try Self.confined(
+                            destination, in: copy, what: "deps-change destination", mustExist: false))
                     guard let data = try? Data(contentsOf: source) else {
                         throw BuildError("deps-change file \(replacement) is missing from \(original.path)")
                     }
@@ -193,6 +197,15 @@ public struct BuildKitImageBuilder: ImageBuilder {
                 try LocalIndexContext.rewrite(context: copy, baseURL: localIndex)
             }
             return copy
+        }
+    }
+
+    /// `path` inside `root` (every symlink resolved), or a `BuildError` saying how it escapes.
+    static func confined(_ path: String, in root: URL, what: String, mustExist: Bool = true) throws -> String {
+        do {
+            return try ConfinedPath.resolve(path, inside: root.path, mustExist: mustExist)
+        } catch {
+            throw BuildError("\(what) \(error)")
         }
     }
 

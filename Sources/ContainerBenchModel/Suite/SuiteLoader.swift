@@ -148,19 +148,31 @@ public enum SuiteLoader {
             let scenarioFields = try scenariosNode.mapping(allowed: ["code_change", "deps_change"])
             if let code = scenarioFields["code_change"] {
                 scenarios.codeChange = try code.stringList()
-                for (index, file) in scenarios.codeChange.enumerated()
-                where !FileManager.default.fileExists(atPath: context + "/" + file) {
-                    throw YAMLNode(
-                        node: try code.sequence()[index].node, file: code.file, path: "\(code.path)[\(index)]"
-                    )
-                    .error("\(file) does not exist in the context \(context)")
+                // Appended to in the context copy: confined to the context (docs/security.md).
+                for (index, file) in scenarios.codeChange.enumerated() {
+                    do {
+                        _ = try ConfinedPath.resolve(file, inside: context)
+                    } catch {
+                        throw YAMLNode(
+                            node: try code.sequence()[index].node, file: code.file, path: "\(code.path)[\(index)]"
+                        )
+                        .error("code-change file \(error)")
+                    }
                 }
             }
             if let deps = scenarioFields["deps_change"] {
                 for entry in try deps.freeMapping() {
                     let replacement = try entry.value.nonEmptyString()
-                    guard FileManager.default.fileExists(atPath: context + "/" + replacement) else {
-                        throw entry.value.error("\(replacement) does not exist in the context \(context)")
+                    // Read from the context, written over a file of the copy: both ends confined.
+                    do {
+                        _ = try ConfinedPath.resolve(replacement, inside: context)
+                    } catch {
+                        throw entry.value.error("deps-change replacement \(error)")
+                    }
+                    do {
+                        _ = try ConfinedPath.resolve(entry.key, inside: context, mustExist: false)
+                    } catch {
+                        throw entry.value.error("deps-change destination \(error)")
                     }
                     scenarios.depsChange[entry.key] = replacement
                 }
