@@ -17,24 +17,28 @@ public struct BuildSettings: Sendable {
     public var secrets: [BuildSecret]
     /// Masks secrets in what the builder logs and keeps (its command line, its log tail).
     public var redactor: SecretRedactor
+    /// The run's cache-mount scopes (`CacheMountScoping`).
+    public var cacheScopes: CacheScopes
 
-    /// Settings; see the properties.
+    /// Settings; see the properties. `runner` is the `RunnerIdentity.id` the cache mounts are scoped to.
     public init(
         baseImageMap: [String: String] = [:], workDirectory: URL, localIndex: String? = nil,
-        secrets: [BuildSecret] = [], redactor: SecretRedactor = SecretRedactor()
+        secrets: [BuildSecret] = [], redactor: SecretRedactor = SecretRedactor(), runner: String = "local"
     ) {
         self.baseImageMap = baseImageMap
         self.workDirectory = workDirectory
         self.localIndex = localIndex
         self.secrets = secrets
         self.redactor = redactor
+        self.cacheScopes = CacheScopes(runner: runner)
     }
 
-    /// The settings of a run of `plan`: its base-image map, its BuildKit secrets and its redactor.
-    public init(run plan: RunPlan, workDirectory: URL) {
+    /// The settings of a run of `plan` by `runner`: its base-image map, its BuildKit secrets, its redactor and its
+    /// cache-mount scopes.
+    public init(run plan: RunPlan, workDirectory: URL, runner: String) {
         self.init(
             baseImageMap: plan.suite.baseImages, workDirectory: workDirectory, secrets: plan.buildSecrets,
-            redactor: SecretRedactor(plan: plan))
+            redactor: SecretRedactor(plan: plan), runner: runner)
     }
 }
 
@@ -93,10 +97,14 @@ public struct BuildKitImageBuilder: ImageBuilder {
         let context = try prepareContext(request)
         let dockerfile = try await prepareDockerfile(request)
         if request.scenario == .cold {
-            // Empty the installer caches (cache mounts) so that "cold" means nothing downloaded before.
+            // The build's cache mounts are new (CacheMountScoping): cold without emptying anyone's. Those nobody
+            // used for longer than the lease were left behind: they go, by the engine's clock.
             _ = try? await ProcessRunner.run(
-                client.executable, ["builder", "prune", "--force", "--filter", "type=exec.cachemount"],
-                environment: engine.clientEnvironment)
+                client.executable,
+                [
+                    "builder", "prune", "--force", "--filter", "type=exec.cachemount", "--filter",
+                    "until=\(Int(Self.cacheMountLease))s",
+                ], environment: engine.clientEnvironment)
         }
         let iidFile = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name).iid")
@@ -105,6 +113,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
             client.buildCommand.arguments + [
                 "--network", "host", "--progress", "plain", "--file", dockerfile.path, "--tag", request.tag,
                 "--label", "\(ContainerLabels.managed)=1", "--label", "\(ContainerLabels.run)=\(request.runID)",
+                "--label", "\(ContainerLabels.runner)=\(engine.runner.id)",
                 "--label", "\(ContainerLabels.service)=\(request.service.name)",
                 "--label", "\(ContainerLabels.driver)=\(request.driver.name)",
                 "--iidfile", iidFile.path,
@@ -224,8 +233,13 @@ public struct BuildKitImageBuilder: ImageBuilder {
         let references = try dockerfile.baseReferences(buildArgs: buildArgs, target: request.driver.target)
         let map = await BaseImageResolver(engine: engine, map: request.settings.baseImageMap)
             .replacements(for: references.map(\.name))
-        guard !map.isEmpty || dockerfile.syntax != nil else { return original }
+        let scope = request.settings.cacheScopes.scope(
+            service: request.service.name, driver: request.driver.name, cold: request.scenario == .cold)
+        let originalText = (try? String(contentsOf: original, encoding: .utf8)) ?? ""
+        let scopedText = CacheMountScoping.rewrite(originalText, scope: scope)
+        guard !map.isEmpty || dockerfile.syntax != nil || scopedText != originalText else { return original }
         var (text, replacements) = try dockerfile.rewrite(map: map, buildArgs: buildArgs)
+        text = CacheMountScoping.rewrite(text, scope: scope)
         if let syntax = dockerfile.directive("syntax") {
             text = Self.removingLine(syntax.line, from: text)
             logger.info(
@@ -249,6 +263,9 @@ public struct BuildKitImageBuilder: ImageBuilder {
         }
         return copy
     }
+
+    /// How long an unused cache mount is kept for its owner (another runner's warm build may need it).
+    public static let cacheMountLease: TimeInterval = 3 * 3600
 
     /// `text` without its 1-based line `line` (line ends kept as they are).
     static func removingLine(_ line: Int, from text: String) -> String {

@@ -74,7 +74,10 @@ public struct PodmanImageBuilder: ImageBuilder {
             logger: logger)
         let context = try inputs.prepareContext(request)
         let dockerfile = try adapted(try await inputs.prepareDockerfile(request), request: request)
-        if request.scenario == .cold { emptyCacheMounts() }
+        if request.scenario == .cold {
+            removeOwnCacheDirectories(
+                keeping: request.settings.cacheScopes.current, scopes: request.settings.cacheScopes)
+        }
         let iidFile = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name).podman.iid")
         try? FileManager.default.removeItem(at: iidFile)
@@ -82,6 +85,7 @@ public struct PodmanImageBuilder: ImageBuilder {
             "--remote", "--url", "unix://\(socketPath)", "build", "--format", "docker", "--network", "host",
             "--file", dockerfile.path, "--tag", request.tag,
             "--label", "\(ContainerLabels.managed)=1", "--label", "\(ContainerLabels.run)=\(request.runID)",
+            "--label", "\(ContainerLabels.runner)=\(engine.runner.id)",
             "--label", "\(ContainerLabels.service)=\(request.service.name)",
             "--label", "\(ContainerLabels.driver)=\(request.driver.name)", "--iidfile", iidFile.path,
         ]
@@ -130,15 +134,24 @@ public struct PodmanImageBuilder: ImageBuilder {
         return copy
     }
 
-    /// Empties Buildah's cache-mount directory, so that "cold" means no installer cache from an earlier build.
-    private func emptyCacheMounts() {
-        guard let directory = cacheMountDirectory else {
-            logger.warning("cold build on Podman: Buildah's cache mounts are not emptied (their directory is unknown)")
+    /// Removes this runner's cache directories of earlier scopes (never another runner's, never this run's):
+    /// a cold build starts from a fresh scope (`CacheMountScoping`), so nothing needs emptying for it to be cold.
+    /// Each entry is checked first: a real directory (not a symlink), owned by this user, named by this runner's
+    /// scope.
+    private func removeOwnCacheDirectories(keeping current: Set<String>, scopes: CacheScopes) {
+        guard let directory = cacheMountDirectory else { return }
+        var folder = stat()
+        guard lstat(directory, &folder) == 0, folder.st_mode & S_IFMT == S_IFDIR, folder.st_uid == getuid() else {
+            logger.warning("Buildah's cache directory \(directory) is not a directory of this user: left alone")
             return
         }
         let files = FileManager.default
-        for entry in (try? files.contentsOfDirectory(atPath: directory)) ?? [] {
-            try? files.removeItem(atPath: directory + "/" + entry)
+        for entry in (try? files.contentsOfDirectory(atPath: directory)) ?? [] where scopes.isOwn(entry) {
+            guard !current.contains(where: { entry.hasPrefix($0 + "-") }) else { continue }
+            let path = directory + "/" + entry
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid() else { continue }
+            try? files.removeItem(atPath: path)
         }
     }
 }

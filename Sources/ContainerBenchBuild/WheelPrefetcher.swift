@@ -34,6 +34,7 @@ public struct WheelPrefetcher: Sendable {
             // Inputs reach the container as mounts; the script itself is fixed text.
             let arguments = [
                 "run", "--rm", "--network", "host", "--label", "\(ContainerLabels.managed)=1",
+                "--label", "\(ContainerLabels.runner)=\(RunnerIdentity.of(endpoint).id)",
                 "--volume", "\(cache.path):/wheels", "--volume", "\(file.path):/requirements/\(index).txt:ro",
                 "--entrypoint", "sh", baseImage, "-c",
                 "python3 -m venv /tmp/pip && /tmp/pip/bin/pip download --disable-pip-version-check --quiet "

@@ -74,6 +74,12 @@ public protocol ContainerEngine: Sendable {
     /// Labels of a container.
     func labels(ofContainer id: String) async throws(EngineError) -> [String: String]
 
+    /// Containers (running or not) that carry `label`, with their labels and creation times: who owns them.
+    func listContainers(withLabel label: String) async throws(EngineError) -> [EngineObject]
+
+    /// Images that carry `label`, with their labels and creation times.
+    func listImages(withLabel label: String) async throws(EngineError) -> [EngineObject]
+
     /// Starts following health and exit events of containers labelled `label`; returns once the engine accepted
     /// the request (or failed: then `isConnected` is false), so no event of a container created afterwards is lost.
     func followEvents(label: String) async -> any ContainerEventSource
@@ -94,6 +100,10 @@ public protocol ContainerEventSource: Sendable {
 extension ContainerEngine {
     /// `endpoint.clientEnvironment`.
     public var clientEnvironment: [String: String] { endpoint.clientEnvironment }
+
+    /// This process's runner on this engine: this host and the engine's endpoint (`CONTAINERBENCH_RUNNER`
+    /// overrides).
+    public var runner: RunnerIdentity { RunnerIdentity.of(endpoint) }
 
     /// Whether an image exists; false also when the engine cannot say.
     public func hasImage(_ name: String) async -> Bool {

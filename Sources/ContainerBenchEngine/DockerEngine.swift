@@ -277,6 +277,36 @@ public final class DockerEngine: ContainerEngine {
         return rows.map(\.id)
     }
 
+    public func listContainers(withLabel label: String) async throws(EngineError) -> [EngineObject] {
+        let filters = "{\"label\":[\"\(label)\"]}"
+        let rows: [ObjectRow] = try await get("/containers/json?all=1&filters=\(Self.escape(filters))")
+        return rows.map(\.object)
+    }
+
+    public func listImages(withLabel label: String) async throws(EngineError) -> [EngineObject] {
+        let filters = "{\"label\":[\"\(label)\"]}"
+        let rows: [ObjectRow] = try await get("/images/json?filters=\(Self.escape(filters))")
+        return rows.map(\.object)
+    }
+
+    /// A list row of containers or images: id, labels, creation time (Unix seconds).
+    private struct ObjectRow: Decodable {
+        var id: String
+        var labels: [String: String]?
+        var created: Int64?
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case labels = "Labels"
+            case created = "Created"
+        }
+        var object: EngineObject {
+            // No creation time is read as "now": nothing is taken for old that the engine did not say is.
+            EngineObject(
+                id: id, labels: labels ?? [:],
+                created: created.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date())
+        }
+    }
+
     /// Removes untagged images that carry `label` (what re-tagging a rebuilt image leaves behind); returns the
     /// bytes reclaimed.
     @discardableResult

@@ -327,9 +327,28 @@ public enum ContainerLabels {
     public static let run = "io.containerbench.run"
     /// The pid of the process that created it (gc skips containers whose creator is still alive).
     public static let pid = "io.containerbench.pid"
+    /// The runner that created it (`RunnerIdentity.id`: host and engine endpoint): a run and `gc` remove only
+    /// their own runner's objects, or another's past the lease.
+    public static let runner = "io.containerbench.runner"
+    /// The host name of the runner that created it (for people reading `docker ps`).
+    public static let host = "io.containerbench.host"
     public static let service = "io.containerbench.service"
     public static let driver = "io.containerbench.driver"
     /// The port the trial's service listens on (host network), so a run that finds the port taken can name the
     /// containerbench container holding it.
     public static let port = "io.containerbench.port"
+}
+
+/// A container or image on the engine as a listing shows it: enough to decide who owns it and how old it is.
+public struct EngineObject: Sendable, Equatable {
+    public var id: String
+    public var labels: [String: String]
+    /// When the engine created it (its own clock, to the second).
+    public var created: Date
+
+    public init(id: String, labels: [String: String], created: Date) {
+        self.id = id
+        self.labels = labels
+        self.created = created
+    }
 }

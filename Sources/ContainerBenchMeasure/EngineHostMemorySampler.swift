@@ -51,19 +51,20 @@ public final class EngineHostMemorySampler: MemorySampler {
         }
         return EngineHostMemoryRecording(
             connection: engine.connection, containerID: containerID, origin: origin, interval: interval,
-            helperID: { [helper, connection = engine.connection] in
-                Self.helperID(helper, connection: connection, imageOf: containerID)
+            helperID: { [helper, connection = engine.connection, runner = engine.runner.labels] in
+                Self.helperID(helper, connection: connection, imageOf: containerID, runner: runner)
             },
             fallback: { [fallback] in fallback.start(containerID: containerID, origin: origin) })
     }
 
     /// The helper's id, made on first use from the image of `containerID`; nil (and remembered) when it fails.
-    private static func helperID(_ helper: Helper, connection: EngineConnection, imageOf containerID: String) -> String?
-    {
+    private static func helperID(
+        _ helper: Helper, connection: EngineConnection, imageOf containerID: String, runner: [String: String]
+    ) -> String? {
         helper.id.withLock { state -> String? in
             if let id = state.id { return id }
             if state.failed != nil { return nil }
-            switch makeHelper(connection: connection, imageOf: containerID) {
+            switch makeHelper(connection: connection, imageOf: containerID, runner: runner) {
             case .success(let id): state.id = id
             case .failure(let error): state.failed = error.message
             }
@@ -71,7 +72,9 @@ public final class EngineHostMemorySampler: MemorySampler {
         }
     }
 
-    private static func makeHelper(connection: EngineConnection, imageOf containerID: String) -> Result<
+    private static func makeHelper(
+        connection: EngineConnection, imageOf containerID: String, runner: [String: String]
+    ) -> Result<
         String, MeasureError
     > {
         guard let curl = try? CurlEasy() else { return .failure(MeasureError("libcurl could not be initialised")) }
@@ -92,7 +95,7 @@ public final class EngineHostMemorySampler: MemorySampler {
                 ContainerLabels.managed: "1", ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
                 "io.containerbench.helper": "memory-sampler", ContainerLabels.run: "memory-helper",
                 ContainerLabels.service: "memory-helper", ContainerLabels.driver: "memory-helper",
-            ],
+            ].merging(runner) { _, runner in runner },
             "HostConfig": [
                 "NetworkMode": "none", "SecurityOpt": ["no-new-privileges"],
                 "Binds": ["/sys/fs/cgroup:/host-cgroup:ro"],

@@ -136,7 +136,7 @@ public struct StartupTrialRunner: Sendable {
                 ContainerLabels.pid: String(ProcessInfo.processInfo.processIdentifier),
                 ContainerLabels.service: target.service, ContainerLabels.driver: target.driver,
                 ContainerLabels.port: String(target.port),
-            ],
+            ].merging(engine.runner.labels) { _, runner in runner },
             memoryLimit: options.memoryLimit, cpuLimit: options.cpuLimit,
             healthInterval: (options.healthInterval ?? target.health.interval).map { Int64($0 * 1_000_000_000) })
         let origin = clock.now()

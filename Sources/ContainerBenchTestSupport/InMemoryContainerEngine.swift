@@ -25,12 +25,16 @@ public final class InMemoryContainerEngine: ContainerEngine {
         public var configuration: ImageInspect.ImageConfig
         public var labels: [String: String]
         public var script: ContainerScript
+        /// When it was added (wall clock), for ownership leases.
+        public var created = Date()
     }
 
     struct Container: Sendable {
         var id: String
         var spec: ContainerSpec
         var script: ContainerScript
+        /// When it was created (wall clock), for ownership leases.
+        var created = Date()
         var startedAt: Double?
         var removed = false
     }
@@ -167,7 +171,12 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     public func removeImage(_ name: String) async throws(EngineError) {
-        _ = state.withLock { $0.images.removeValue(forKey: name) }
+        state.withLock { state in
+            // By name, or by id: every tag of the image.
+            if state.images.removeValue(forKey: name) == nil {
+                state.images = state.images.filter { $0.value.id != name }
+            }
+        }
     }
 
     public func pruneDanglingImages(withLabel label: String) async throws(EngineError) -> Int64 {
@@ -195,7 +204,7 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        guard let data = state.withLock({ $0.savedArchives[image] }) else {
+        guard let data = state.withLock({ Self.entry($0.savedArchives, image) }) else {
             throw EngineError(.http, "the in-memory engine has no saved archive of \(image) (setSavedArchive)")
         }
         do {
@@ -217,7 +226,7 @@ public final class InMemoryContainerEngine: ContainerEngine {
             let id = String(format: "%064x", 0xc0_0000 + state.counter)
             let ordinal = state.madeFrom[spec.image, default: 0]
             state.madeFrom[spec.image] = ordinal + 1
-            let script = state.overrides[spec.image]?(ordinal) ?? image.script
+            let script = Self.entry(state.overrides, spec.image)?(ordinal) ?? image.script
             state.containers[id] = Container(id: id, spec: spec, script: script.jittered(ordinal: state.counter))
             state.order.append(id)
             state.calls.append(.create(image: spec.image, id: id))
@@ -283,6 +292,28 @@ public final class InMemoryContainerEngine: ContainerEngine {
         }
     }
 
+    public func listContainers(withLabel label: String) async throws(EngineError) -> [EngineObject] {
+        state.withLock { state in
+            state.order.compactMap { id in
+                guard let container = state.containers[id], !container.removed,
+                    Self.matches(container.spec.labels, label)
+                else { return nil }
+                return EngineObject(id: id, labels: container.spec.labels, created: container.created)
+            }
+        }
+    }
+
+    public func listImages(withLabel label: String) async throws(EngineError) -> [EngineObject] {
+        state.withLock { state in
+            var seen = Set<String>()
+            return state.images.values.filter { Self.matches($0.labels, label) }.sorted { $0.id < $1.id }
+                .compactMap { image in
+                    guard seen.insert(image.id).inserted else { return nil }
+                    return EngineObject(id: image.id, labels: image.labels, created: image.created)
+                }
+        }
+    }
+
     public func labels(ofContainer id: String) async throws(EngineError) -> [String: String] {
         guard let container = state.withLock({ $0.containers[id] }) else {
             throw EngineError(.notFound, "No such container: \(id)", status: 404)
@@ -295,6 +326,20 @@ public final class InMemoryContainerEngine: ContainerEngine {
     }
 
     // MARK: - Helpers
+
+    /// `name` without a run's id (`containerbench/fixture:uv-RUNID` → `containerbench/fixture:uv`).
+    public static func withoutRunID(_ name: String) -> String {
+        guard let cut = name.range(of: #"-\d{8}T\d{6}Z-[0-9a-f]{8}(-confirm)?$"#, options: .regularExpression) else {
+            return name
+        }
+        return String(name[..<cut.lowerBound])
+    }
+
+    /// `entries[name]`, or for a run's tag (`REPOSITORY:TAG-RUNID`, `ImageTag`) the entry of `REPOSITORY:TAG`: tests
+    /// name images as they are before a run gives them its id.
+    static func entry<Value>(_ entries: [String: Value], _ name: String) -> Value? {
+        entries[name] ?? entries[withoutRunID(name)]
+    }
 
     /// Whether `labels` carry `filter` (`key` or `key=value`).
     static func matches(_ labels: [String: String], _ filter: String) -> Bool {

@@ -70,7 +70,7 @@ public final class ScriptedImageBuilder: ImageBuilder {
             labels: [
                 ContainerLabels.managed: "1", ContainerLabels.run: request.runID,
                 ContainerLabels.service: request.service.name, ContainerLabels.driver: request.driver.name,
-            ], script: planned.script)
+            ].merging(engine.runner.labels) { _, runner in runner }, script: planned.script)
         let id = try await engine.inspectImage(request.tag)?.id
         return BuildRecord(
             service: request.service.name, driver: request.driver.name, scenario: request.scenario,

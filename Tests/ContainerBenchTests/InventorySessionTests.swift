@@ -43,7 +43,10 @@ struct InventorySessionTests {
         // No archive registered: the in-memory engine refuses the save.
         let failing = await rig.session(store: store).measure(plan).record
         #expect(failing.status == .completed && failing.images.count == 2)
-        #expect(failing.warnings.contains { $0.hasPrefix("inventory of containerbench/fixture:uv not measured") })
+        #expect(
+            failing.warnings.contains {
+                $0.hasPrefix("inventory of containerbench/fixture:uv-\(failing.id) not measured")
+            }, "\(failing.warnings)")
     }
 
     @Test("ab --inventory: what B adds over A under the table and in the JSON")

@@ -19,14 +19,18 @@ struct RunSessionTests {
             if case .create(_, let id) = call { expected += [call, .start(id: id), .remove(id: id)] }
         }
         #expect(engine.calls.filter { $0 != .prune } == expected)
+        // Each run tags its own images (`ImageTag`): the tags carry its id.
+        let ids = Set(engine.createdImages.map { $0.split(separator: "-", maxSplits: 1).last.map(String.init) ?? "" })
+        #expect(ids.count == 1 && ids.first?.hasPrefix("20") == true, "\(engine.createdImages)")
         #expect(
-            engine.createdImages == [
+            engine.createdImages.map(InMemoryContainerEngine.withoutRunID) == [
                 "containerbench/fixture:uv", "containerbench/fixture:pip", "containerbench/fixture:pip",
                 "containerbench/fixture:uv", "containerbench/fixture:uv", "containerbench/fixture:pip",
             ])
         // Every container carries the labels gc finds it by.
         for labels in engine.createdLabels {
             #expect(labels[ContainerLabels.managed] == "1" && labels[ContainerLabels.pid] != nil)
+            #expect(labels[ContainerLabels.runner] == engine.runner.id && labels[ContainerLabels.host] != nil)
         }
     }
 

@@ -154,13 +154,12 @@ struct FaultFixture {
         try await DockerEngine(socketPath: socket).containers(withLabel: label)
     }
 
-    /// Removes the images the suite's services got (`containerbench/NAME:DRIVER`) from the shared engine.
-    static func removeImages(services: [String], drivers: [String] = ["pip"]) async {
+    /// Removes the images the suite's services got (every `containerbench/NAME:…` tag) from the shared engine.
+    static func removeImages(services: [String]) async {
         guard let engine = try? DockerEngine(socketPath: "/var/run/docker.sock") else { return }
         for service in services {
-            for driver in drivers {
-                try? await engine.removeImage(
-                    ImageTag.of(service: service, driver: driver, scenario: .cold))
+            for tag in (try? await engine.imageTags(repository: ImageTag.repository(service: service))) ?? [] {
+                try? await engine.removeImage(tag)
             }
         }
     }

@@ -44,7 +44,7 @@ struct FaultSoakTests {
                 service, context: context, port: 18230, drivers: ["uv", "pip"], trials: 100, readyTimeout: 30,
                 memoryWindow: 0)
         ])
-        defer { Task { await FaultFixture.removeImages(services: [service], drivers: ["uv", "pip"]) } }
+        defer { Task { await FaultFixture.removeImages(services: [service]) } }
         let process = try fixture.start(fixture.runArguments())
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let pid = process.processIdentifier

@@ -12,9 +12,6 @@ struct MeasureInventoryTests {
     func fixtureInventory() async throws {
         var rig = try await SessionRig.docker()
         rig.suite.services[0].name = "inventory-fixture"
-        let tags = rig.suite.services[0].drivers.map {
-            ImageTag.of(service: "inventory-fixture", driver: $0.name, scenario: .cold)
-        }
         let locked = try SessionConformance.lockedRequirements(
             Binary.packageRoot.appendingPathComponent("benchmarks/fixture/requirements.txt"))
         #expect(!locked.isEmpty)
@@ -25,7 +22,8 @@ struct MeasureInventoryTests {
             measured = .failure(error)
         }
         // This test's images go, whatever happened (by tag: an image other tags share only loses this one).
-        for tag in tags { try? await rig.engine.removeImage(tag) }
+        let tags = (try? await rig.engine.imageTags(repository: ImageTag.repository(service: "inventory-fixture")))
+        for tag in tags ?? [] { try? await rig.engine.removeImage(tag) }
         let record = try measured.get()
         // What the real images add besides the lock: the pip venv's own pip and setuptools, Debian's packages.
         for image in record.images {

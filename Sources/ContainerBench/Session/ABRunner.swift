@@ -203,6 +203,8 @@ public struct ABRunner: Sendable {
         let outcome = await control.measuring { [session, decide] in
             await session.measure(planned, runID: runID, decide: decide)
         }
+        // A comparison keeps no images: its tags go as soon as it is measured.
+        await session.release(planned, runID: runID)
         var record = outcome.record
         record.warnings = prepared.notes + record.warnings
         if control.isCancelled { record.status = .interrupted }

@@ -55,8 +55,9 @@ public struct KeptImages: Sendable {
         return nil
     }
 
-    /// Removes kept tags beyond the newest `keep` per service × driver, sparing the runs in `protected` (named
-    /// baselines' runs).
+    /// Removes this runner's kept tags beyond its newest `keep` per service × driver, sparing the runs in
+    /// `protected` (named baselines' runs). Other runners' kept images on a shared engine are theirs to prune (and
+    /// `gc --images`'s past the lease).
     /// - Returns: the tags removed.
     @discardableResult
     public func prune(services: [String], protected: Set<String>) async -> [String] {
@@ -73,6 +74,8 @@ public struct KeptImages: Sendable {
                 }
                 let driver = String(tag[..<cut.lowerBound])
                 let run = String(tag[tag.index(after: cut.lowerBound)...])
+                let labels = ((try? await engine.inspectImage(name)) ?? nil)?.config?.labels ?? [:]
+                guard engine.runner.owns(labels) else { continue }
                 byDriver[driver, default: []].append((run, name))
             }
             for (_, kept) in byDriver {

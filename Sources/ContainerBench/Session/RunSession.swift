@@ -151,13 +151,34 @@ public struct RunSession: Sendable {
         var outcome = await measureStages(plan, runID: runID, work: work, decide: decide)
         // Nothing leaves the measuring stages with a secret in it: layers, logs, messages (docs/security.md).
         outcome.record = SecretRedactor(plan: plan).redacted(outcome.record)
-        // Rebuilt images take over their tags; the untagged predecessors would pile up run after run.
+        // Repeated cold builds move the run's tag; the untagged predecessors are this run's (and only these go).
         do {
-            try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.managed)=1")
+            try await engine.pruneDanglingImages(withLabel: "\(ContainerLabels.run)=\(runID)")
         } catch {
-            logger.warning("could not prune the previous runs' untagged images: \(error)")
+            logger.warning("could not prune this run's untagged images: \(error)")
         }
         return outcome
+    }
+
+    /// Removes the tags run `runID` gave its images (`ImageTag`): what it measured stays only as kept images
+    /// (`KeptImages`), nothing of another run is touched. Call once the run no longer needs them (after the
+    /// confirmation and the kept images).
+    /// - Returns: the tags removed.
+    @discardableResult
+    public func release(_ plan: RunPlan, runID: String) async -> [String] {
+        var removed: [String] = []
+        for service in Set(plan.suite.services.map(\.name)).sorted() {
+            let tags = (try? await engine.imageTags(repository: ImageTag.repository(service: service))) ?? []
+            for tag in tags where tag.hasSuffix("-" + runID) {
+                do {
+                    try await engine.removeImage(tag)
+                    removed.append(tag)
+                } catch {
+                    logger.warning("could not remove the run's image tag \(tag): \(error)")
+                }
+            }
+        }
+        return removed
     }
 
     private func measureStages(_ plan: RunPlan, runID: String, work: URL, decide: TrialDecider?) async -> RunOutcome {
@@ -182,7 +203,8 @@ public struct RunSession: Sendable {
         var context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
-            settings: BuildSettings(run: plan, workDirectory: work), logger: logger, progress: reporter)
+            settings: BuildSettings(run: plan, workDirectory: work, runner: engine.runner.id), logger: logger,
+            progress: reporter)
 
         var index: (any RunningLocalIndex)?
         if plan.indexMode == .local {
@@ -360,6 +382,7 @@ public struct RunSession: Sendable {
         do {
             try PersistStage(store: store).run([(record, evaluation)])
         } catch {
+            await release(plan, runID: record.id)
             throw SessionError(.infrastructureError, "the run was measured but could not be stored: \(error)")
         }
         // Its images are kept for later confirmations; the oldest kept ones go.
@@ -367,6 +390,7 @@ public struct RunSession: Sendable {
         record.warnings += await kept.keep(record)
         let protected = Set(((try? store.baselines()) ?? []).flatMap(\.runIDs))
         await kept.prune(services: record.pairs.map(\.service), protected: protected)
+        await release(plan, runID: record.id)
 
         progress(ProgressEvent(stage: .artifacts, step: 0, steps: 0, message: "plots and reports"))
         let directory = request.resultsDirectory.appendingPathComponent(record.id)
@@ -423,7 +447,7 @@ public struct RunSession: Sendable {
         let context = MeasureContext(
             runID: runID, plan: plan, engine: engine, builder: builder, instruments: instruments,
             events: events.isConnected ? events : nil,
-            settings: BuildSettings(run: plan, workDirectory: plan.workDirectory),
+            settings: BuildSettings(run: plan, workDirectory: plan.workDirectory, runner: engine.runner.id),
             logger: logger, progress: ProgressReporter(plan: plan, now: { clock.now() }, sink: progress))
         let store = self.store
         return await ConfirmationStage(policy: policy, kept: KeptImages(engine: engine)).run(

@@ -153,6 +153,7 @@ public enum Quantity {
         case "", "s", "sec", "seconds": return number
         case "ms": return number / 1000
         case "m", "min": return number * 60
+        case "h": return number * 3600
         default: return nil
         }
     }

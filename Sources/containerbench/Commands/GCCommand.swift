@@ -10,8 +10,11 @@ struct GCCommand: AsyncParsableCommand {
         abstract: "Remove containers (and with --images, images) that containerbench runs left behind; with "
             + "--prune-history, thin old memory timelines instead.",
         discussion: """
-            Every container containerbench creates carries the label io.containerbench.managed=1, its run id and \
-            the pid of the process that made it. gc removes those whose process is gone (all of them with --all).
+            Every container and image containerbench creates carries the label io.containerbench.managed=1, its \
+            run id, its runner (io.containerbench.runner: this host and engine endpoint, or CONTAINERBENCH_RUNNER) \
+            and the pid of the process that made it. gc removes this runner's containers whose process is gone (all \
+            of them with --all) and, on a shared engine, another runner's only once they are older than --lease \
+            (engine clock), so a live run elsewhere is never touched.
 
             With --prune-history (no engine needed): the memory timelines of all but the newest --keep-timelines \
             runs (and of the runs a baseline names) are thinned to --timeline-points points each, peaks kept \
@@ -28,6 +31,12 @@ struct GCCommand: AsyncParsableCommand {
 
     @Flag(help: "Also remove the images containerbench built.")
     var images = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Another runner's containers and images (and unlabelled ones) older than this are taken for abandoned "
+                + "(0: all of them).", valueName: "duration"))
+    var lease = DurationArgument(seconds: GarbageCollector.defaultLease)
 
     @Flag(help: "Thin old memory timelines in the history (--history) instead of removing containers.")
     var pruneHistory = false
@@ -46,6 +55,7 @@ struct GCCommand: AsyncParsableCommand {
         if timelinePoints < 0 || timelinePoints == 1 {
             throw ValidationError("--timeline-points must be 0 (drop) or at least 2, got \(timelinePoints)")
         }
+        try lease.check("--lease", within: 0...(10 * 365 * 86400))
         if pruneHistory && (all || images) {
             throw ValidationError("--prune-history works on the history only: leave out --all and --images")
         }
@@ -58,9 +68,15 @@ struct GCCommand: AsyncParsableCommand {
         }
         let engine = try await CLI.connectEngine(engineOptions)
         do {
-            let removed = try await GarbageCollector(engine: engine).collect(includeLive: all, images: images)
+            let collector = GarbageCollector(engine: engine, lease: lease.seconds)
+            let removed = try await collector.collect(includeLive: all, images: images)
             if !global.quiet {
-                print("removed \(removed.containers.count) container(s), \(removed.images.count) image(s)")
+                var line = "removed \(removed.containers.count) container(s), \(removed.images.count) image(s)"
+                if removed.spared > 0 {
+                    line +=
+                        "; left \(removed.spared) of other runners younger than --lease \(DurationArgument.format(lease.seconds))"
+                }
+                print(line + " (runner \(collector.runner))")
                 for id in removed.containers { print("  container \(id.prefix(12))") }
                 for id in removed.images { print("  image \(id)") }
             }

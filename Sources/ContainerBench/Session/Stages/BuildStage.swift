@@ -37,7 +37,8 @@ public struct BuildStage: Sendable {
                     context.progress.advance(
                         .build, service.name, driver.name, "build \(scenario.rawValue)",
                         kind: "build:\(scenario.rawValue)")
-                    let tag = ImageTag.of(service: service.name, driver: driver.name, scenario: scenario)
+                    let tag = ImageTag.of(
+                        service: service.name, driver: driver.name, scenario: scenario, runID: context.runID)
                     let request = BuildRequest(
                         service: service, driver: driver, scenario: scenario, tag: tag, runID: context.runID,
                         settings: context.settings)

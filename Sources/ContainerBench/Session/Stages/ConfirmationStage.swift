@@ -70,7 +70,8 @@ public struct ConfirmationStage: Sendable {
                 unconfirmable += cells
                 continue
             }
-            let current = ImageTag.of(service: pair.service, driver: pair.driver, scenario: .cold)
+            let current = ImageTag.of(
+                service: pair.service, driver: pair.driver, scenario: .cold, runID: record.id)
             // The baseline ran with other settings (environment, command, health check): the A/B runs both images
             // with today's, so it would not test what changed.
             if settingsByRun[baseline.runID] == nil { settingsByRun[baseline.runID] = settings(baseline.runID) }

@@ -33,11 +33,17 @@ public struct MeasureContext: Sendable {
     }
 }
 
-/// The image tag a service × driver gets for a build scenario.
+/// The image tag a service × driver gets for a build scenario in one run. Tags are unique per run, so runners
+/// sharing an engine never move each other's tags (nor measure each other's images); a run removes its own tags
+/// when it ends (`RunSession.release`), its completed images staying as kept images.
 public enum ImageTag {
-    /// `containerbench/SERVICE:DRIVER` for cold builds, `…:DRIVER-SCENARIO` for the others.
-    public static func of(service: String, driver: String, scenario: BuildScenario) -> String {
+    /// `containerbench/SERVICE:DRIVER-RUNID` for cold builds, `…:DRIVER-SCENARIO-RUNID` for the others.
+    public static func of(service: String, driver: String, scenario: BuildScenario, runID: String) -> String {
         scenario == .cold
-            ? "containerbench/\(service):\(driver)" : "containerbench/\(service):\(driver)-\(scenario.rawValue)"
+            ? "\(repository(service: service)):\(driver)-\(runID)"
+            : "\(repository(service: service)):\(driver)-\(scenario.rawValue)-\(runID)"
     }
+
+    /// The repository of `service`'s images.
+    public static func repository(service: String) -> String { "containerbench/\(service)" }
 }
