@@ -6,7 +6,8 @@
 #                                       when COMMAND fails or is interrupted); exits with COMMAND's status
 #   .ci/postgres.sh start | stop | url  the same steps one at a time
 #
-# CONTAINERBENCH_PG_PORT and CONTAINERBENCH_PG_DIR choose the port and the data directory; with
+# CONTAINERBENCH_PG_PORT and CONTAINERBENCH_PG_DIR choose the port and the data directory;
+# CONTAINERBENCH_PG_TLS=DIR turns TLS on with DIR/server-cert.pem and DIR/server-key.pem (the TLS tests); with
 # CONTAINERBENCH_PG_KEEP=1 an existing cluster is started again and stop leaves its data (the history benchmark
 # keeps its large histories that way).
 #
@@ -73,8 +74,16 @@ start() {
         --auth-host=scram-sha-256 -E UTF8 --locale=C >"$PGDATA_DIR.initdb.log" 2>&1 \
         || { cat "$PGDATA_DIR.initdb.log" >&2; exit 1; }
     rm -f "$pwfile"
+    local tls_options=""
+    if [ -n "${CONTAINERBENCH_PG_TLS:-}" ]; then
+        # The server reads its key only when its owner alone can.
+        cp "$CONTAINERBENCH_PG_TLS/server-cert.pem" "$CONTAINERBENCH_PG_TLS/server-key.pem" "$PGDATA_DIR/"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA_DIR/server-cert.pem" "$PGDATA_DIR/server-key.pem"
+        chmod 600 "$PGDATA_DIR/server-key.pem"
+        tls_options="-c ssl=on -c ssl_cert_file=$PGDATA_DIR/server-cert.pem -c ssl_key_file=$PGDATA_DIR/server-key.pem"
+    fi
     as_owner "$bin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
-        -o "-p $PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" \
+        -o "-p $PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off $tls_options" \
         start >/dev/null || { tail -20 "$PGDATA_DIR/server.log" >&2; exit 1; }
     as_owner "$bin/psql" -h "$PGDATA_DIR" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<SQL
 CREATE ROLE $PGUSER_NAME LOGIN PASSWORD '$PGPASSWORD_VALUE';

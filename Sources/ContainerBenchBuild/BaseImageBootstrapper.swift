@@ -201,7 +201,8 @@ public struct BaseImageBootstrapper: Sendable {
         let dockerfile = "FROM \(base)\nCOPY uv uvx /usr/local/bin/\n" + labels(recipe).joined(separator: "\n") + "\n"
         try dockerfile.write(to: work.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
         var environment = client.buildCommand.environment
-        environment.merge(engine.endpoint.clientEnvironment) { _, endpoint in endpoint }
+        // The engine's own way in (an ssh engine's tunnel), never the CLI's own ssh.
+        environment.merge(engine.clientEnvironment) { _, endpoint in endpoint }
         let result = try await ProcessRunner.run(
             client.executable, client.buildCommand.arguments + ["--network", "host", "--tag", name, work.path],
             environment: environment, combineOutput: true)

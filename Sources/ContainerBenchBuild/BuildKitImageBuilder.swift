@@ -104,7 +104,7 @@ public struct BuildKitImageBuilder: ImageBuilder {
                 [
                     "builder", "prune", "--force", "--filter", "type=exec.cachemount", "--filter",
                     "until=\(Int(Self.cacheMountLease))s",
-                ], environment: engine.clientEnvironment)
+                ], environment: engine.clientEnvironment, timeout: 120)
         }
         let iidFile = request.settings.workDirectory.appendingPathComponent(
             "\(request.service.name)-\(request.driver.name).iid")

@@ -10,14 +10,18 @@ public struct WheelPrefetcher: Sendable {
     /// The docker client used to run the container.
     public var client: BuildKitClient
     public var endpoint: EngineEndpoint
+    /// What the docker CLI is run with to reach the engine: the engine's own (`ContainerEngine.clientEnvironment`:
+    /// through an ssh engine's tunnel, with its BatchMode and known hosts), never the CLI's own ssh.
+    public var clientEnvironment: [String: String]
     /// A Python image of the suite (the base the services build from).
     public var baseImage: String
     public var logger: Logger
 
-    /// Makes a prefetcher running pip in `baseImage`.
-    public init(client: BuildKitClient, endpoint: EngineEndpoint, baseImage: String, logger: Logger) {
+    /// Makes a prefetcher running pip in `baseImage` on `engine`.
+    public init(client: BuildKitClient, engine: any ContainerEngine, baseImage: String, logger: Logger) {
         self.client = client
-        self.endpoint = endpoint
+        self.endpoint = engine.endpoint
+        self.clientEnvironment = engine.clientEnvironment
         self.baseImage = baseImage
         self.logger = logger
     }
@@ -42,7 +46,7 @@ public struct WheelPrefetcher: Sendable {
             ]
             logger.info("prefetching wheels", metadata: ["requirements": .string(file.path)])
             let result = try await ProcessRunner.run(
-                client.executable, arguments, environment: endpoint.clientEnvironment,
+                client.executable, arguments, environment: clientEnvironment,
                 combineOutput: true)
             guard result.succeeded else {
                 throw BuildError(

@@ -24,7 +24,13 @@ package enum CurlGlobal {
 
 /// Collects a transfer's body; handed to libcurl's write callback as an opaque pointer.
 private final class CurlSink {
+    /// The most a collected (not streamed) body may hold: the engine's answers are kilobytes (an image list of a
+    /// busy engine a few MiB); more is a broken or hostile peer, refused rather than held in memory.
+    static let bodyLimit = 256 << 20
+
     var data = Data()
+    /// Set when the body passed `bodyLimit` and the transfer was stopped.
+    var overflowed = false
     /// Called for each chunk when streaming; returning false aborts the transfer.
     let onChunk: ((Data) -> Bool)?
     /// Polled by libcurl about once a second while a stream is idle; returning true aborts the transfer.
@@ -49,6 +55,10 @@ private let curlWriteCallback: cb_curl_write_callback = { pointer, size, count, 
     let chunk = Data(bytes: pointer, count: length)
     if let onChunk = sink.onChunk {
         return onChunk(chunk) ? length : 0
+    }
+    guard sink.data.count + length <= CurlSink.bodyLimit else {
+        sink.overflowed = true
+        return 0
     }
     sink.data.append(chunk)
     return length
@@ -80,12 +90,14 @@ package final class CurlEasy {
     ///   - unixSocket: path of a unix socket to connect through instead of TCP.
     ///   - tls: CA, client certificate and key of a verified HTTPS connection (the peer and its name are checked).
     ///   - timeout: whole-transfer timeout in seconds (0 = none, for streams).
+    ///   - stallTimeout: seconds without a byte after which the transfer stops (0 = no limit: an idle event
+    ///     stream is not stalled).
     ///   - onChunk: streaming mode: each chunk is handed over instead of collected; return false to stop.
     ///   - shouldAbort: polled while the transfer is idle (about once a second); true stops it.
     package func perform(
         method: String = "GET", url: String, unixSocket: String? = nil, tls: EngineTLSFiles? = nil,
         headers: [String] = [], body: Data? = nil, timeout: Double, connectTimeout: Double = 2,
-        onChunk: ((Data) -> Bool)? = nil,
+        stallTimeout: Double = 0, onChunk: ((Data) -> Bool)? = nil,
         shouldAbort: (() -> Bool)? = nil
     ) -> CurlResponse {
         curl_easy_reset(handle)
@@ -97,6 +109,10 @@ package final class CurlEasy {
         _ = cb_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = cb_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
         _ = cb_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout * 1000)))
+        if stallTimeout > 0 {
+            _ = cb_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+            _ = cb_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(stallTimeout)))
+        }
         _ = cb_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
         _ = cb_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         // Never let a proxy from the environment see engine or probe traffic: it is all loopback.
@@ -149,7 +165,10 @@ package final class CurlEasy {
         _ = cb_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connect)
         let detail = String(cString: errorBuffer)
         let summary = String(cString: curl_easy_strerror(code))
-        let message = code == CURLE_OK || detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
+        var message = code == CURLE_OK || detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
+        if sink.overflowed {
+            message = "the answer exceeded \(CurlSink.bodyLimit >> 20) MiB and was refused (a broken or hostile peer)"
+        }
         return CurlResponse(
             curlCode: Int32(code.rawValue), curlMessage: message, status: status, body: sink.data,
             connectSeconds: connect > 0 ? connect : nil)

@@ -9,14 +9,14 @@ extension DockerEngine {
     ///   cannot be written; a partial file is removed.
     @discardableResult
     public func saveImage(_ image: String, to file: URL) async throws(EngineError) -> Int64 {
-        let connection = self.connection
+        let (connection, stallTimeout) = (self.connection, self.stallTimeout)
         return try await runOnBackgroundThread { () throws(EngineError) -> Int64 in
-            try Self.save(image, to: file, connection: connection)
+            try Self.save(image, to: file, connection: connection, stallTimeout: stallTimeout)
         }
     }
 
     private static func save(
-        _ image: String, to file: URL, connection: EngineConnection
+        _ image: String, to file: URL, connection: EngineConnection, stallTimeout: Double
     ) throws(EngineError) -> Int64 {
         let files = FileManager.default
         try? files.removeItem(at: file)
@@ -32,6 +32,7 @@ extension DockerEngine {
         var writeFailure: String?
         let response = connection.perform(
             http, path: "/v\(minimumAPIVersion)/images/\(escape(image))/get", timeout: 0,
+            stallTimeout: stallTimeout,
             onChunk: { chunk in
                 do {
                     try handle.write(contentsOf: chunk)

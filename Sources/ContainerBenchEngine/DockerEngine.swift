@@ -25,11 +25,15 @@ public final class DockerEngine: ContainerEngine {
     /// The unix socket libcurl connects through (a local engine's, or the SSH tunnel's); nil for TCP.
     public var socketPath: String? { connection.unixSocket }
 
+    /// Seconds a `docker save` stream may go without a byte before it is given up on (a stalled engine).
+    public let stallTimeout: Double
+
     /// Makes a client for `endpoint`, or for the one DOCKER_HOST names (or /var/run/docker.sock). An ssh://
     /// endpoint starts its tunnel's socket here (ssh itself runs per connection).
     /// - Throws: `EngineError` when DOCKER_HOST cannot be used, libcurl cannot be initialised or the tunnel's
     ///   socket cannot be made.
-    public init(endpoint requested: EngineEndpoint? = nil) throws(EngineError) {
+    public init(endpoint requested: EngineEndpoint? = nil, stallTimeout: Double = 120) throws(EngineError) {
+        self.stallTimeout = stallTimeout
         let endpoint: EngineEndpoint
         if let requested {
             endpoint = requested

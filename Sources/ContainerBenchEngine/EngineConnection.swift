@@ -14,12 +14,13 @@ package struct EngineConnection: Sendable, Equatable {
     /// Performs one request on `curl` through this connection.
     package func perform(
         _ curl: CurlEasy, method: String = "GET", path: String, headers: [String] = [], body: Data? = nil,
-        timeout: Double, connectTimeout: Double = 5, onChunk: ((Data) -> Bool)? = nil,
+        timeout: Double, connectTimeout: Double = 5, stallTimeout: Double = 0, onChunk: ((Data) -> Bool)? = nil,
         shouldAbort: (() -> Bool)? = nil
     ) -> CurlResponse {
         curl.perform(
             method: method, url: baseURL + path, unixSocket: unixSocket, tls: tls, headers: headers, body: body,
-            timeout: timeout, connectTimeout: connectTimeout, onChunk: onChunk, shouldAbort: shouldAbort)
+            timeout: timeout, connectTimeout: connectTimeout, stallTimeout: stallTimeout, onChunk: onChunk,
+            shouldAbort: shouldAbort)
     }
 
     /// Whether a failed transfer failed in TLS (handshake, certificate, or the engine refusing ours).

@@ -83,14 +83,21 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
     ///   - url: `--engine`: `unix:///path`, `tcp://host:port` or `ssh://[user@]host[:port]`.
     ///   - tls: `--tls-ca/--tls-cert/--tls-key`; with a `tcp://` URL they turn on verified TLS.
     ///   - sshConfig: `--ssh-config FILE`, handed to ssh as `-F FILE`.
+    ///   - insecure: `--engine-insecure` (or `CONTAINERBENCH_ENGINE_INSECURE=1`): accept a `tcp://` engine without
+    ///     TLS. Refused otherwise: every request, container variables included, would cross the network in clear,
+    ///     and whoever reaches the port controls the engine.
     /// - Throws: `EngineError` with code `badEndpoint` naming what is wrong and how to fix it; code `tls` when a
     ///   certificate file is missing or unreadable.
     public static func resolve(
-        url: String? = nil, tls: EngineTLSFiles? = nil, sshConfig: String? = nil,
+        url: String? = nil, tls: EngineTLSFiles? = nil, sshConfig: String? = nil, insecure: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(EngineError) -> EngineEndpoint {
+        let insecure = insecure || environment["CONTAINERBENCH_ENGINE_INSECURE"] == "1"
         if let url, !url.isEmpty {
-            return try parse(url, tls: tls, tlsFromEnvironment: false, sshConfig: sshConfig, environment: environment)
+            // As the docker CLI: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH apply to -H tcp:// too.
+            return try parse(
+                url, tls: tls, tlsFromEnvironment: tls == nil, sshConfig: sshConfig, insecure: insecure,
+                environment: environment)
         }
         if tls != nil {
             guard let host = environment["DOCKER_HOST"], host.hasPrefix("tcp://") else {
@@ -99,12 +106,16 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
                     "--tls-ca/--tls-cert/--tls-key need a tcp:// engine: pass --engine tcp://HOST:PORT "
                         + "(or set DOCKER_HOST)")
             }
-            return try parse(host, tls: tls, tlsFromEnvironment: false, sshConfig: sshConfig, environment: environment)
+            return try parse(
+                host, tls: tls, tlsFromEnvironment: false, sshConfig: sshConfig, insecure: insecure,
+                environment: environment)
         }
         guard let host = environment["DOCKER_HOST"], !host.isEmpty else {
             return EngineEndpoint(socketPath: defaultSocketPath)
         }
-        return try parse(host, tls: nil, tlsFromEnvironment: true, sshConfig: sshConfig, environment: environment)
+        return try parse(
+            host, tls: nil, tlsFromEnvironment: true, sshConfig: sshConfig, insecure: insecure,
+            environment: environment)
     }
 
     /// The endpoint `DOCKER_HOST` (with `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) names, or the default socket.
@@ -116,7 +127,7 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func parse(
-        _ url: String, tls: EngineTLSFiles?, tlsFromEnvironment: Bool, sshConfig: String?,
+        _ url: String, tls: EngineTLSFiles?, tlsFromEnvironment: Bool, sshConfig: String?, insecure: Bool,
         environment: [String: String]
     ) throws(EngineError) -> EngineEndpoint {
         if url.hasPrefix("unix://") {
@@ -141,6 +152,14 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
                 files = EngineTLSFiles(directory: directory)
             }
             if let files { try files.validate() }
+            guard files != nil || insecure else {
+                throw EngineError(
+                    .badEndpoint,
+                    "\(url) without TLS would send every request (container variables included) in clear, and "
+                        + "anyone who reaches the port controls the engine: give its TLS files (--tls-ca, --tls-cert "
+                        + "and --tls-key, or DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH), or pass --engine-insecure "
+                        + "(CONTAINERBENCH_ENGINE_INSECURE=1) for a port only trusted hosts reach")
+            }
             return EngineEndpoint(transport: .tcp(host: host, port: port, tls: files))
         }
         if url.hasPrefix("ssh://") {

@@ -86,6 +86,9 @@ public final class EngineEventStream: ContainerEventSource {
                             state.withLock { $0.events[event.containerID, default: []].append(event) }
                         }
                     }
+                    // An event is a few hundred bytes: a line that never ends is a broken or hostile engine. The
+                    // stream stops (trials then poll the container's state) instead of growing without bound.
+                    guard buffer.count <= EngineEventStream.lineLimit else { return false }
                     return !state.withLock { $0.stopped }
                 },
                 shouldAbort: {
@@ -132,6 +135,9 @@ public final class EngineEventStream: ContainerEventSource {
     deinit {
         state.withLock { $0.stopped = true }
     }
+
+    /// The longest event line kept waiting for its end (1 MiB).
+    package static let lineLimit = 1 << 20
 
     /// One line of `GET /events` (Docker's or Podman's shape) as an event; nil for lines it cannot read.
     package static func parse(_ line: Data) -> EngineEvent? {

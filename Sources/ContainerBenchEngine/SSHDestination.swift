@@ -27,9 +27,13 @@ public struct SSHDestination: Sendable, Equatable {
     }
 
     /// The ssh arguments that run `docker system dial-stdio` there: key-based only (BatchMode: never a password
-    /// prompt), known hosts checked, and `--` before the host so that nothing is read as an option.
+    /// prompt), the host key checked against known hosts whatever the user's configuration says
+    /// (StrictHostKeyChecking=yes: an unknown or changed key is refused, never accepted), and `--` before the host
+    /// so that nothing is read as an option.
     public var dialArguments: [String] {
-        var arguments = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-T"]
+        var arguments = [
+            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10", "-T",
+        ]
         if let configFile { arguments += ["-F", configFile] }
         if let user { arguments += ["-l", user] }
         if let port { arguments += ["-p", String(port)] }

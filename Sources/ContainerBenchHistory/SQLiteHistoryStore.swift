@@ -12,7 +12,7 @@ public final class SQLiteHistoryStore: RelationalHistoryStore {
     public static let defaultPath = "results/history.sqlite"
 
     /// How long a writer waits for another process's write to finish before failing with `busy`.
-    public static let busyTimeout: TimeInterval = 5
+    public static let busyTimeout: TimeInterval = 300
 
     /// The history file.
     public let path: String

@@ -51,7 +51,11 @@ struct ImageArchive {
             offset += 512
             let bytes = [UInt8](header)
             if bytes.allSatisfy({ $0 == 0 }) { break }
-            guard let size = Self.number(bytes[124..<136]) else {
+            // A size beyond what any file system holds (or beyond the enclosing layer) is a broken header, not a
+            // reason to trap on arithmetic.
+            guard let size = Self.number(bytes[124..<136]), size <= Self.largestEntry,
+                end.map({ UInt64(size) <= $0 - min($0, offset) }) ?? true
+            else {
                 throw MeasureError("the image archive \(url.path) has an unreadable tar header at byte \(offset - 512)")
             }
             let type = bytes[156]
@@ -171,16 +175,27 @@ struct ImageArchive {
         return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
     }
 
-    /// A tar number field: octal text, or base-256 when the high bit of the first byte is set (sizes ≥ 8 GiB).
+    /// The largest entry size read (1 PiB): anything larger is a corrupt header.
+    static let largestEntry: Int64 = 1 << 50
+
+    /// A tar number field: octal text, or base-256 when the high bit of the first byte is set (sizes ≥ 8 GiB);
+    /// nil for a negative value (base-256 with the sign bit, or a `-` in the text) or one that overflows.
     static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
         guard let first = bytes.first else { return nil }
         if first & 0x80 != 0 {
-            var value: Int64 = Int64(first & 0x7f)
-            for byte in bytes.dropFirst() { value = value << 8 | Int64(byte) }
+            // Base-256: the sign bit (0x40 of the first byte) set means negative, which no size is.
+            guard first & 0x40 == 0 else { return nil }
+            var value = Int64(first & 0x3f)
+            for byte in bytes.dropFirst() {
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: 256)
+                guard !overflow else { return nil }
+                value = shifted | Int64(byte)
+            }
             return value
         }
         let digits = text(bytes).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
         if digits.isEmpty { return 0 }
+        guard digits.allSatisfy({ ("0"..."7").contains($0) }) else { return nil }
         return Int64(digits, radix: 8)
     }
 

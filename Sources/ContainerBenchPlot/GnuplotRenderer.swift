@@ -1,11 +1,5 @@
+import ContainerBenchSupport
 import Foundation
-import Subprocess
-
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
 
 /// Renders charts with the gnuplot executable: writes `<name>.gp` next to the images and runs it there.
 public struct GnuplotRenderer: Sendable {
@@ -58,19 +52,20 @@ public struct GnuplotRenderer: Sendable {
             throw PlotError(.io, "cannot write the gnuplot script \(scriptURL.path): \(error)")
         }
 
-        let result = try await Subprocess.run(
-            .path(FilePath(executable)),
-            arguments: [scriptURL.lastPathComponent],
-            workingDirectory: FilePath(directory.path),
-            input: .none,
-            output: .discarded,
-            error: .string(limit: 1 << 20)
-        )
-        let stderr = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard result.terminationStatus.isSuccess else {
+        // A chart renders in well under a second; two minutes means gnuplot hangs.
+        let result: ProcessResult
+        do {
+            result = try await ProcessRunner.run(
+                executable, [scriptURL.lastPathComponent], workingDirectory: directory.path, outputLimit: 1 << 20,
+                timeout: 120)
+        } catch {
+            throw PlotError(.gnuplotFailed, "gnuplot on \(scriptURL.path): \(error)")
+        }
+        let stderr = result.error.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.succeeded else {
             throw PlotError(
                 .gnuplotFailed,
-                "gnuplot failed (\(result.terminationStatus)) on \(scriptURL.path): \(stderr); "
+                "gnuplot failed (exit \(result.exitCode)) on \(scriptURL.path): \(stderr); "
                     + "run `gnuplot \(scriptURL.lastPathComponent)` in \(directory.path) to reproduce"
             )
         }

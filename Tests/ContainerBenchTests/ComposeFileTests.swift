@@ -304,4 +304,28 @@ struct ComposeFileTests {
         }
         #expect(parsed > 200 && rejected > 200, "parsed \(parsed), rejected \(rejected)")
     }
+
+    @Test(
+        "merge keys that expand exponentially (anchors merging anchors twice) are refused fast", .timeLimit(.minutes(1))
+    )
+    func mergeBomb() throws {
+        var text = "x-l0: &l0 {a: 1, b: 2}\n"
+        for level in 1...40 {
+            text +=
+                "x-l\(level): &l\(level)\n  <<: [*l\(level - 1), *l\(level - 1), *l\(level - 1)]\n  k\(level): \(level)\n"
+        }
+        text += "services:\n  api:\n    <<: *l40\n    build: .\n    ports: [\"8000:8000\"]\n"
+        let started = Date()
+        let error = try #require(throws: ConfigError.self) { _ = try Self.parse(text) }
+        #expect(error.description.contains("merge keys expand to more than"), "\(error)")
+        #expect(Date().timeIntervalSince(started) < 5)
+        // A real file's merges (a shared block merged into a few services) are far below the budget.
+        let shared = """
+            x-common: &common {restart: unless-stopped, environment: {A: "1"}}
+            services:
+              api: {<<: *common, build: ., ports: ["8000:8000"]}
+              web: {<<: *common, build: ., ports: ["8001:8001"]}
+            """
+        _ = try Self.parse(shared)
+    }
 }

@@ -42,10 +42,38 @@ struct EngineEndpointTests {
         #expect(!tls.usesDockerFileNames, "the engine links them as ca.pem/cert.pem/key.pem for the CLI")
     }
 
-    @Test func plainTCPWithoutTLSVerify() throws {
-        let endpoint = try EngineEndpoint.resolve(environment: ["DOCKER_HOST": "tcp://127.0.0.1:2375"])
+    @Test("plain tcp:// is refused unless asked for (--engine-insecure or CONTAINERBENCH_ENGINE_INSECURE=1)")
+    func plainTCPWithoutTLSVerify() throws {
+        for (url, environment) in [
+            (nil, ["DOCKER_HOST": "tcp://127.0.0.1:2375"]), ("tcp://127.0.0.1:2375", [:]),
+            ("tcp://127.0.0.1:2375", ["DOCKER_TLS_VERIFY": "0"]),
+        ] {
+            let refused = try #require(throws: EngineError.self) {
+                try EngineEndpoint.resolve(url: url, environment: environment)
+            }
+            #expect(refused.code == .badEndpoint && refused.message.contains("--engine-insecure"), "\(refused)")
+        }
+        let endpoint = try EngineEndpoint.resolve(
+            environment: ["DOCKER_HOST": "tcp://127.0.0.1:2375"].merging(
+                ["CONTAINERBENCH_ENGINE_INSECURE": "1"]) { a, _ in a })
         #expect(endpoint.transport == .tcp(host: "127.0.0.1", port: 2375, tls: nil))
         #expect(endpoint.clientEnvironment == ["DOCKER_HOST": "tcp://127.0.0.1:2375"])
+        let flagged = try EngineEndpoint.resolve(url: "tcp://127.0.0.1:2375", insecure: true, environment: [:])
+        #expect(flagged.transport == .tcp(host: "127.0.0.1", port: 2375, tls: nil))
+    }
+
+    @Test("--engine tcp:// reads DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI does")
+    func engineFlagReadsTLSVerify() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for name in ["ca.pem", "cert.pem", "key.pem"] { try directory.write(name, "x") }
+        let endpoint = try EngineEndpoint.resolve(
+            url: "tcp://bench-host:2376", environment: ["DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": directory.path])
+        #expect(
+            endpoint.transport == .tcp(host: "bench-host", port: 2376, tls: EngineTLSFiles(directory: directory.path)))
+        // ssh never accepts an unknown host key, whatever ~/.ssh/config says.
+        let ssh = SSHDestination(host: "bench-host")
+        #expect(ssh.dialArguments.contains("StrictHostKeyChecking=yes"))
     }
 
     @Test func sshDestinationsAndTheirArguments() throws {
@@ -60,8 +88,8 @@ struct EngineEndpointTests {
                 == SSHDestination(user: "bench", host: "bench-host", port: 2222, configFile: "/etc/cb/ssh_config"))
         #expect(
             destination.dialArguments == [
-                "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-T", "-F", "/etc/cb/ssh_config", "-l", "bench", "-p",
-                "2222", "--", "bench-host", "docker", "system", "dial-stdio",
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10", "-T", "-F",
+                "/etc/cb/ssh_config", "-l", "bench", "-p", "2222", "--", "bench-host", "docker", "system", "dial-stdio",
             ])
         #expect(endpoint.dockerHost == "ssh://bench@bench-host:2222")
         let plain = try EngineEndpoint.resolve(environment: ["DOCKER_HOST": "ssh://host"])

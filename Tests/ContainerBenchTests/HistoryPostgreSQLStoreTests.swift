@@ -53,7 +53,7 @@ struct HistoryPostgreSQLStoreTests {
                 #expect(url.port == 6543 && url.tls == .require && url.schema == "nightly" && url.host == "db.internal")
                 #expect(url.redacted == "postgresql://ci:***@db.internal:6543/bench?sslmode=require&schema=nightly")
             } else {
-                #expect(url.port == 5432 && url.tls == .prefer && url.schema == nil)
+                #expect(url.port == 5432 && url.tls == .verifiedIfOffered && url.schema == nil)
             }
         } else {
             let error = try #require(throws: HistoryError.self) { try HistoryLocation.parse(text) }

@@ -1,6 +1,7 @@
 import ContainerBench
 import ContainerBenchTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The queries the run-level verdicts, the listings and the plots read, on both stores.
@@ -188,5 +189,54 @@ struct HistoryQueryTests {
         #expect(second.copiedRuns == 0 && second.copiedBaselines == 0 && second.addedAnnotations == 0)
         #expect(second.presentRuns == runs.count + 1)
         #expect(try target.tableCounts() == source.tableCounts(), "a second copy adds nothing")
+    }
+}
+
+/// `gc --prune-history` (thinning and VACUUM) while runs are being saved from other processes' stores: every run
+/// saved while it works is kept (the writers wait for it, within the busy timeout, instead of failing).
+@Suite("Retention beside concurrent saves")
+struct RetentionConcurrencyTests {
+    @Test("20 runs saved while retention thins and vacuums: all 20 are in the history, complete")
+    func concurrentSaves() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/history.sqlite"
+        let store = try SQLiteHistoryStore(path: path)
+        let template = HistorySynthesizer.defaultSuiteRun(startedAt: HistoryFixtures.date(1_780_000_000))
+        try HistorySynthesizer(template: template, evaluation: nil, fullTimelines: 60).fill(
+            store, count: 60, end: HistoryFixtures.date(1_780_000_000))
+        let fresh = HistorySynthesizer(template: template, evaluation: nil, fullTimelines: 20)
+        let runs = (0..<20).map { index -> RunRecord in
+            var run = fresh.copy(index, of: 20, end: HistoryFixtures.date(1_790_000_000))
+            run.id = String(format: "20300101T0000%02dZ-0000aaaa", index)
+            return run
+        }
+        let failures = Mutex<[String]>([])
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            do {
+                _ = try SQLiteHistoryStore(path: path).applyRetention(
+                    RetentionPolicy(keepTimelines: 2, timelinePoints: 0, vacuum: true))
+            } catch {
+                failures.withLock { $0.append("retention: \(error)") }
+            }
+        }
+        for run in runs {
+            DispatchQueue.global().async(group: group) {
+                do {
+                    try SQLiteHistoryStore(path: path).save(run, evaluation: nil)
+                } catch {
+                    failures.withLock { $0.append("\(run.id): \(error)") }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let reopened = try SQLiteHistoryStore(path: path)
+        for run in runs {
+            let stored = try #require(try reopened.run(id: run.id), "\(run.id) was lost")
+            #expect(stored.trials.count == run.trials.count)
+        }
+        #expect(try reopened.runs(filter: RunFilter()).count == 80)
     }
 }

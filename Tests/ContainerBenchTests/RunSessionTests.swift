@@ -274,7 +274,7 @@ struct RunSessionTests {
                     try step(.builder)
                     return (rig.builder, nil)
                 },
-                lock: {
+                lock: { _ in
                     try step(.lock)
                     return try HostLock(path: directory.path + "/lock")
                 },

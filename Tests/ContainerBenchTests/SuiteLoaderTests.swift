@@ -188,7 +188,8 @@ struct TargetsLoaderTests {
 struct TrialSettingsDigestTests {
     static let service = ServiceSpec(
         name: "api", context: "/srv/api", drivers: [DriverSpec(name: "uv", dockerfile: "Dockerfile")], port: 8000,
-        health: HealthSpec(path: "/health", status: 200), memoryWindow: 2, environment: ["TOKEN": "s3cret-value"],
+        health: HealthSpec(path: "/health", status: 200), memoryWindow: 2,
+        environment: ["TOKEN": "s3cret-value", "WORKERS": "4"],
         command: ["gunicorn", "app:app"])
 
     @Test("each setting a trial runs with changes the digest; what does not reach the trial does not")
@@ -201,7 +202,7 @@ struct TrialSettingsDigestTests {
         for change in 0..<6 {
             var other = Self.service
             switch change {
-            case 0: other.environment["TOKEN"] = "other"
+            case 0: other.environment["WORKERS"] = "8"
             case 1: other.environment["EXTRA"] = "1"
             case 2: other.command = nil
             case 3: other.health.path = "/ready"
@@ -220,5 +221,14 @@ struct TrialSettingsDigestTests {
         untouched.drivers.append(DriverSpec(name: "pip", dockerfile: "Dockerfile.pip"))
         #expect(untouched.trialSettingsDigest(options: options) == digest)
         #expect(Self.service.trialSettingsDigest(options: TrialOptions(probeInterval: 0.01)) == digest)
+        // A secret's value (by name, or by shape under any name) is not in the digest: nothing to guess it from.
+        var rotated = Self.service
+        rotated.environment["TOKEN"] = "1234"
+        #expect(rotated.trialSettingsDigest(options: options) == digest)
+        var shaped = Self.service
+        shaped.environment["MIRROR"] = "ghp_" + String(repeating: "a1B2", count: 9)
+        let shapedDigest = shaped.trialSettingsDigest(options: options)
+        shaped.environment["MIRROR"] = "ghp_" + String(repeating: "z9Y8", count: 9)
+        #expect(shaped.trialSettingsDigest(options: options) == shapedDigest)
     }
 }

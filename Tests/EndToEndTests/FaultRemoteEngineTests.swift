@@ -43,7 +43,13 @@ struct FaultRemoteEngineTests {
         ])
         #expect(foreign.exitCode == ExitStatus.infrastructureError.rawValue)
         #expect(foreign.output.contains("TLS connection to \(url) failed"), "\(foreign.output)")
-        let plain = try await Binary.run(["run", "--engine", url, "--suite", "benchmarks/suite.yaml"])
+        // Plain tcp:// is refused before anything is sent; asked for, the engine's own refusal is explained.
+        let refusedPlain = try await Binary.run(["run", "--engine", url, "--suite", "benchmarks/suite.yaml"])
+        #expect(refusedPlain.exitCode == ExitStatus.infrastructureError.rawValue)
+        #expect(refusedPlain.error.contains("--engine-insecure"), "\(refusedPlain.error)")
+        let plain = try await Binary.run([
+            "run", "--engine", url, "--engine-insecure", "--suite", "benchmarks/suite.yaml",
+        ])
         #expect(plain.exitCode == ExitStatus.infrastructureError.rawValue)
         #expect(plain.error.contains("answers only TLS"), "\(plain.error)")
         let missing = try await Binary.run(

@@ -71,5 +71,33 @@ struct SecretLeakTests {
             #expect(found == 0, "the \(input) value is in \(found) of \(blobs.count) outputs")
         }
         #expect(try await FaultFixture.containers(label: "\(ContainerLabels.service)=\(service)").isEmpty)
+
+        // The same run into a PostgreSQL history: no byte of its dump holds a planted value either.
+        let history = try TestHistory(.postgresql)
+        defer { history.remove() }
+        var arguments = fixture.runArguments(["--secret", "id=tok,src=\(secretFile)"])
+        for (flag, value) in [("--history", history.location), ("--results-dir", fixture.directory.path + "/pg")] {
+            if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
+        }
+        let shared = try await Binary.run(arguments, environment: ["CONTAINERBENCH_LOCK": fixture.lock])
+        #expect(shared.exitCode == ExitStatus.budgetBreached.rawValue, "\(shared.output)\n\(shared.error)")
+        let url = try PostgreSQLURL(history.location)
+        let dumper = try #require(
+            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last.map {
+                "/usr/lib/postgresql/\($0)/bin/pg_dump"
+            })
+        let dump = try await ProcessRunner.run(
+            dumper,
+            [
+                "--host", url.host, "--port", String(url.port), "--username", url.user, "--dbname", url.database,
+                "--schema", url.schema ?? "public", "--data-only", "--no-owner",
+            ],
+            environment: ["PGPASSWORD": url.password ?? ""])
+        try #require(dump.succeeded, "pg_dump: \(dump.error)")
+        #expect(dump.output.contains("DEPLOY_TOKEN=[redacted]"), "the dump holds the run")
+        for (input, value) in planted {
+            #expect(!dump.output.contains(value), "the \(input) value is in the PostgreSQL history")
+        }
+        #expect(!(shared.output + shared.error).contains(planted["build argument"]!))
     }
 }

@@ -19,7 +19,7 @@ struct MeasureLocalIndexTests {
         let cache = URL(fileURLWithPath: work.path).appendingPathComponent("wheels")
         let base = try #require(suite.baseImages["python:3.12-slim-bookworm"])
         try await WheelPrefetcher(
-            client: client, endpoint: engine.endpoint, baseImage: base, logger: Logger(label: "proof")
+            client: client, engine: engine, baseImage: base, logger: Logger(label: "proof")
         ).fetch(
             requirements: [URL(fileURLWithPath: service.context).appendingPathComponent("requirements.txt")],
             into: cache)

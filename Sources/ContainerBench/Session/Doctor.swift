@@ -195,10 +195,11 @@ public enum Doctor {
                 detail: "not installed: `apt-get install -y gnuplot-nox` (make setup does)")
         }
         let version =
-            (try? await ProcessRunner.run(gnuplot, ["--version"]))?.output
+            (try? await ProcessRunner.run(gnuplot, ["--version"], timeout: 30))?.output
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         let terminals =
-            (try? await ProcessRunner.run(gnuplot, ["-e", "set terminal"], combineOutput: true))?.output ?? ""
+            (try? await ProcessRunner.run(gnuplot, ["-e", "set terminal"], combineOutput: true, timeout: 30))?.output
+            ?? ""
         let wanted = ["pngcairo", "svg"]
         let missing = wanted.filter { !terminals.contains($0) }
         return Check(

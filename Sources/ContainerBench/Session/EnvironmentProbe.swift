@@ -75,9 +75,13 @@ public enum EnvironmentProbe {
             }
         }
         let directory = URL(fileURLWithPath: suite.source).deletingLastPathComponent().path
-        if let head = try? await ProcessRunner.run("git", ["-C", directory, "rev-parse", "HEAD"]), head.succeeded {
+        if let head = try? await ProcessRunner.run("git", ["-C", directory, "rev-parse", "HEAD"], timeout: 30),
+            head.succeeded
+        {
             fingerprint.gitCommit = head.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            if let status = try? await ProcessRunner.run("git", ["-C", directory, "status", "--porcelain", "--", "."]) {
+            if let status = try? await ProcessRunner.run(
+                "git", ["-C", directory, "status", "--porcelain", "--", "."], timeout: 30)
+            {
                 fingerprint.gitDirty = !status.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             }
         }

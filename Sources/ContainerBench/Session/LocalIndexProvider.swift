@@ -48,7 +48,7 @@ public struct WheelIndexProvider: LocalIndexProvider {
         }
         let cache = plan.wheelCache.standardizedFileURL
         try await WheelPrefetcher(
-            client: client, endpoint: context.engine.endpoint, baseImage: base, logger: context.logger
+            client: client, engine: context.engine, baseImage: base, logger: context.logger
         ).fetch(requirements: files, into: cache)
         let index = try LocalPackageIndex(directory: cache)
         context.logger.info(

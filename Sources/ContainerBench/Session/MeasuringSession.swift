@@ -25,7 +25,7 @@ public struct MeasuringSession: Sendable {
     public static func open(
         engine openEngine: () async throws -> any ContainerEngine,
         builder openBuilder: (any ContainerEngine) async throws -> (any ImageBuilder, BuildKitClient?),
-        lock openLock: () throws -> any HostLocking,
+        lock openLock: (any ContainerEngine) async throws -> any HostLocking,
         history openHistory: () throws -> any HistoryStore
     ) async throws(SessionError) -> MeasuringSession {
         func failing<T>(_ body: () async throws -> T) async throws(SessionError) -> T {
@@ -37,7 +37,7 @@ public struct MeasuringSession: Sendable {
         }
         let engine = try await failing(openEngine)
         let (builder, client) = try await failing { try await openBuilder(engine) }
-        let lock = try await failing(openLock)
+        let lock = try await failing { try await openLock(engine) }
         let store = try await failing(openHistory)
         return MeasuringSession(engine: engine, builder: builder, client: client, lock: lock, store: store)
     }
@@ -62,7 +62,7 @@ public struct MeasuringSession: Sendable {
                 return engine
             },
             builder: { engine in try await openBuilder(for: engine, logger: logger) },
-            lock: { try HostLock() },
+            lock: { engine in try await HostLock.forEngine(engine) },
             history: { try location.open() })
     }
 

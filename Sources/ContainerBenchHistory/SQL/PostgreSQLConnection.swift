@@ -9,6 +9,8 @@ struct PostgreSQLConnection: HistoryConnection {
     let connection: PostgresConnection
     let pending: PendingQueries
     let logger: Logger
+    /// Seconds a statement may take (`PostgreSQLURL.queryTimeout`).
+    let timeout: Int
 
     var dialect: HistoryDialect { .postgresql }
 
@@ -37,7 +39,37 @@ struct PostgreSQLConnection: HistoryConnection {
         let ticket = try pending.add(promise)
         defer { pending.remove(ticket) }
         connection.query(query, logger: logger).cascade(to: promise)
-        return try promise.futureResult.wait().rows
+        return try Self.waiting(for: promise.futureResult, on: connection, seconds: timeout, what: "a statement").rows
+    }
+
+    /// `future`'s value, or a `connectionLost` error once `seconds` passed without one: the connection is then
+    /// closed, so nothing of a stalled server is waited for again (a transaction open on it is rolled back).
+    static func waiting<Value: Sendable>(
+        for future: EventLoopFuture<Value>, on connection: PostgresConnection, seconds: Int, what: String
+    ) throws -> Value {
+        try waiting(for: future, seconds: seconds) {
+            connection.close().whenComplete { _ in }
+            return HistoryError(
+                .connectionLost, path: "",
+                detail: "the server did not answer \(what) within \(seconds) s (query_timeout): the connection was "
+                    + "closed")
+        }
+    }
+
+    /// `future`'s value, or `expired()`'s error once `seconds` passed without one.
+    static func waiting<Value: Sendable>(
+        for future: EventLoopFuture<Value>, seconds: Int, expired: @escaping @Sendable () -> any Error
+    ) throws -> Value {
+        let result = future.eventLoop.makePromise(of: Value.self)
+        let once = Once()
+        let deadline = future.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+            if once.first() { result.fail(expired()) }
+        }
+        future.whenComplete { outcome in
+            deadline.cancel()
+            if once.first() { result.completeWith(outcome) }
+        }
+        return try result.futureResult.wait()
     }
 
     /// `sql` with its `?` placeholders numbered `$1`, `$2`, ... (outside quoted literals and identifiers).
@@ -89,6 +121,18 @@ struct PostgreSQLConnection: HistoryConnection {
             let text = try cell.decode(String.self)
             return Double(text).map(HistoryValue.real) ?? .text(text)
         default: return .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// True for the first caller only.
+final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func first() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
         }
     }
 }

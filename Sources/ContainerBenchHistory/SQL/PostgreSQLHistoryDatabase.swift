@@ -52,8 +52,13 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         try connection.withLock { state in
             let open = try usable(&state)
             do {
-                _ = try PostgreSQLConnection(connection: open.connection, pending: open.pending, logger: logger)
-                    .execute("VACUUM trial_timelines", [])
+                // VACUUM of a large history takes longer than any query: an hour at least, on both sides.
+                let seconds = max(url.queryTimeout, 3600)
+                let sql = PostgreSQLConnection(
+                    connection: open.connection, pending: open.pending, logger: logger, timeout: seconds)
+                try sql.execute("SET statement_timeout = \(seconds * 1000)", [])
+                try sql.execute("VACUUM trial_timelines", [])
+                try sql.execute("SET statement_timeout = \(url.queryTimeout * 1000)", [])
             } catch {
                 throw translate(error, runID: nil)
             }
@@ -65,7 +70,8 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
     ) throws -> T {
         try connection.withLock { state in
             let open = try usable(&state)
-            let sql = PostgreSQLConnection(connection: open.connection, pending: open.pending, logger: logger)
+            let sql = PostgreSQLConnection(
+                connection: open.connection, pending: open.pending, logger: logger, timeout: url.queryTimeout)
             do {
                 try sql.execute(begin, [])
                 let value = try body(sql)
@@ -91,16 +97,27 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
 
     private func connect() throws -> (connection: PostgresConnection, pending: PendingQueries) {
         var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            host: url.host, port: url.port, username: url.user, password: url.password(), database: url.database,
             tls: try tls())
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
+        // The server cancels a statement that outlives the client's patience too.
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(url.queryTimeout * 1000)")]
         if let schema = url.schema {
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
+            configuration.options.additionalStartupParameters.append(("search_path", schema))
         }
         do {
-            let connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
-            ).wait()
+            // connect_timeout bounds the whole opening (TCP, TLS, log-in), not only the TCP connect: a server that
+            // accepts and never answers is given up on.
+            let seconds = url.connectTimeout
+            let connecting = PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger)
+            let connection = try PostgreSQLConnection.waiting(for: connecting, seconds: seconds) {
+                // A connection that opens after all is closed at once.
+                connecting.whenSuccess { late in late.close().whenComplete { _ in } }
+                return HistoryError(
+                    .cannotConnect, path: "",
+                    detail: "the server did not complete the connection within \(seconds) s (connect_timeout)")
+            }
             return (connection, PendingQueries(following: connection))
         } catch {
             throw translate(error, runID: nil, connecting: true)
@@ -113,14 +130,35 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         case .disable: return .disable
         case .prefer, .require: configuration.certificateVerification = .none
         case .verifyCA: configuration.certificateVerification = .noHostnameVerification
-        case .verifyFull: configuration.certificateVerification = .fullVerification
+        case .verifyFull, .verifiedIfOffered: configuration.certificateVerification = .fullVerification
+        }
+        if let root = url.rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: root) else {
+                throw HistoryError(
+                    .cannotConnect, path: location, detail: "sslrootcert \(root) does not exist or is not readable")
+            }
+            configuration.trustRoots = .file(root)
         }
         do {
             let context = try NIOSSLContext(configuration: configuration)
-            return url.tls == .prefer ? .prefer(context) : .require(context)
+            // Only libpq's prefer and the default fall back to plain TCP, and only when the server offers no TLS:
+            // a certificate that fails its check is an error either way.
+            return url.tls == .prefer || url.tls == .verifiedIfOffered ? .prefer(context) : .require(context)
         } catch {
             throw HistoryError(.cannotConnect, path: location, detail: "cannot set up TLS: \(error)")
         }
+    }
+
+    /// What a TLS handshake error means for the user, when `error` is one: the certificate did not check out.
+    static func certificateProblem(_ error: any Error) -> String? {
+        let text = "\(error)"
+        guard
+            error is NIOSSLError || error is NIOSSLExtraError || text.contains("CERTIFICATE_VERIFY_FAILED")
+                || text.contains("handshakeFailed")
+        else { return nil }
+        return "the server's TLS certificate was refused (\(text)): the history checks it and the host name by "
+            + "default (sslmode=verify-full whenever the server offers TLS). Give the CA that signed it with "
+            + "sslrootcert=FILE and connect by a name the certificate holds; sslmode=require skips the check"
     }
 
     /// `error` as a `HistoryError` about this database, its message free of the password.
@@ -158,9 +196,16 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
             default: return HistoryError(.ioFailure, path: "", detail: detail)
             }
         case .sslUnsupported:
-            return HistoryError(.cannotConnect, path: "", detail: "the server does not offer TLS (sslmode)")
+            return HistoryError(
+                .cannotConnect, path: "",
+                detail: "the server does not offer TLS, which the URL's sslmode requires: nothing was sent in plain "
+                    + "text (enable ssl on the server, or sslmode=disable for a server you reach only over a trusted "
+                    + "network)")
         case .connectionError, .failedToAddSSLHandler:
             let underlying = error.underlying.map { "\($0)" } ?? "no connection"
+            if let tls = error.underlying.flatMap(Self.certificateProblem) {
+                return HistoryError(.cannotConnect, path: "", detail: tls)
+            }
             return HistoryError(connecting ? .cannotConnect : .connectionLost, path: "", detail: underlying)
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
             return HistoryError(

@@ -108,7 +108,13 @@ public struct ServiceSpec: Sendable, Codable, Equatable {
             health.anyAnswer ? "any" : "http",
         ]
         let load = self.load.map { "\($0.path) \($0.requests)x\($0.concurrency)" } ?? "-"
-        let environment = self.environment.keys.sorted().map { "\($0)=\(self.environment[$0] ?? "")" }
+        // A secret's value never enters the digest (a 64-bit hash of a short password can be reversed by trying
+        // them all): rotating it does not make runs incomparable, and the history holds nothing to guess it from.
+        let environment = self.environment.keys.sorted().map { key -> String in
+            let value = self.environment[key] ?? ""
+            let secret = SecretRedactor.isSecretName(key) || SecretRedactor.looksLikeSecret(value)
+            return "\(key)=\(secret ? "[secret]" : value)"
+        }
         let parts =
             ["port=\(port)", "health=\(health.joined(separator: ","))", "window=\(memoryWindow)", "load=\(load)"]
             + ["interval=\(options.healthInterval.map { "\($0)" } ?? "image")"]

@@ -2,9 +2,19 @@ import Foundation
 import Yams
 
 extension YAMLNode {
+    /// What merge keys may expand to in one mapping: anchors merging anchors that merge anchors (each twice) grow
+    /// exponentially, a YAML bomb; no real compose file comes near this.
+    static let mergeBudget = 10_000
+
     /// A mapping's entries in file order, any keys allowed (compose files carry many this reader does not use),
     /// with YAML merge keys (`<<: *defaults`) applied: explicit keys win over merged ones.
+    /// - Throws: `ConfigError` for a malformed mapping, or merges that expand beyond `mergeBudget` entries.
     func openMapping() throws -> [(key: String, value: YAMLNode, line: Int?)] {
+        var budget = Self.mergeBudget
+        return try openMapping(budget: &budget)
+    }
+
+    private func openMapping(budget: inout Int) throws -> [(key: String, value: YAMLNode, line: Int?)] {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping (key: value), found \(kind)") }
         var explicit: [(key: String, value: YAMLNode, line: Int?)] = []
         var merged: [(key: String, value: YAMLNode, line: Int?)] = []
@@ -17,8 +27,14 @@ extension YAMLNode {
                 default: throw child(value, "<<").error("a merge key (<<) takes a mapping or a list of mappings")
                 }
                 for source in sources {
-                    for entry in try YAMLNode(node: source, file: file, path: path).openMapping()
-                    where !merged.contains(where: { $0.key == entry.key }) {
+                    let entries = try YAMLNode(node: source, file: file, path: path).openMapping(budget: &budget)
+                    budget -= entries.count + 1
+                    guard budget >= 0 else {
+                        throw child(value, "<<").error(
+                            "merge keys expand to more than \(Self.mergeBudget) entries (anchors merging anchors): "
+                                + "not a compose file this tool reads")
+                    }
+                    for entry in entries where !merged.contains(where: { $0.key == entry.key }) {
                         merged.append((entry.key, child(entry.value.node, entry.key), entry.line))
                     }
                 }

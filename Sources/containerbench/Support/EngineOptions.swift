@@ -26,6 +26,11 @@ struct EngineOptions: ParsableArguments {
         help: "An ssh configuration file (-F) for ssh:// engines (keys, known hosts); default: yours.")
     var sshConfig: String?
 
+    @Flag(
+        name: .customLong("engine-insecure"),
+        help: "Accept a tcp:// engine without TLS (refused otherwise: requests would cross the network in clear).")
+    var engineInsecure = false
+
     func validate() throws {
         let given = [tlsCA, tlsCert, tlsKey].compactMap { $0 }
         guard given.isEmpty || given.count == 3 else {
@@ -42,7 +47,7 @@ struct EngineOptions: ParsableArguments {
             tls = EngineTLSFiles(caFile: tlsCA, certFile: tlsCert, keyFile: tlsKey)
         }
         do {
-            return try EngineEndpoint.resolve(url: engine, tls: tls, sshConfig: sshConfig)
+            return try EngineEndpoint.resolve(url: engine, tls: tls, sshConfig: sshConfig, insecure: engineInsecure)
         } catch {
             throw CLI.fail("\(error)", .infrastructureError)
         }
