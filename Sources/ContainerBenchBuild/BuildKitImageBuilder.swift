@@ -261,11 +261,19 @@ public struct BuildKitImageBuilder: ImageBuilder {
         } catch {
             throw BuildError("could not write the mapped Dockerfile \(copy.path): \(error)")
         }
+        // BuildKit reads FILE.dockerignore next to the Dockerfile before the context's .dockerignore: it goes along.
+        let ignore = URL(fileURLWithPath: original.path + ".dockerignore")
+        if FileManager.default.fileExists(atPath: ignore.path) {
+            let copied = URL(fileURLWithPath: copy.path + ".dockerignore")
+            try? FileManager.default.removeItem(at: copied)
+            try? FileManager.default.copyItem(at: ignore, to: copied)
+        }
         return copy
     }
 
-    /// How long an unused cache mount is kept for its owner (another runner's warm build may need it).
-    public static let cacheMountLease: TimeInterval = 3 * 3600
+    /// How long an unused cache mount is kept for its owner: a run uses its cache mounts within its build stage
+    /// (minutes), so an hour without use means it was left behind.
+    public static let cacheMountLease: TimeInterval = 3600
 
     /// `text` without its 1-based line `line` (line ends kept as they are).
     static func removingLine(_ line: Int, from text: String) -> String {

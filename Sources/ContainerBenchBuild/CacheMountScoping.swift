@@ -43,51 +43,73 @@ public final class CacheScopes: Sendable {
 
 /// The text rewrite that puts a build's cache mounts in its scope.
 public enum CacheMountScoping {
-    /// `text` with every `--mount=type=cache` of a RUN given `id=SCOPE-ID` (its own id, else its target, as
-    /// BuildKit and Buildah default the id to the target); unchanged when it has none.
+    /// `text` with every `--mount=type=cache` flag of a RUN given `id=SCOPE-ID` (its own id, else its target, as
+    /// BuildKit and Buildah default the id to the target); unchanged when it has none. Only the RUN's own flags
+    /// are read (the words after `RUN`, over continuation lines, up to the first that is not a flag): a
+    /// `--mount=` inside the command itself is the command's.
     public static func rewrite(_ text: String, scope: String) -> String {
-        var inRun = false
+        var inFlags = false
         var continued = false
         var lines: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if !continued && !trimmed.hasPrefix("#") && !trimmed.isEmpty {
-                inRun = trimmed.prefix { !$0.isWhitespace }.uppercased() == "RUN"
+            let comment = trimmed.hasPrefix("#")
+            var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            var start = 0
+            if !continued && !comment && !trimmed.isEmpty {
+                // A new instruction: its flags follow RUN.
+                inFlags = false
+                if let keyword = words.firstIndex(where: { !$0.isEmpty }), words[keyword].uppercased() == "RUN" {
+                    inFlags = true
+                    start = keyword + 1
+                }
             }
-            if !trimmed.hasPrefix("#") && !trimmed.isEmpty { continued = trimmed.hasSuffix("\\") }
-            lines.append(inRun && line.contains("--mount=") ? scoped(line, scope: scope) : line)
+            if inFlags && !comment {
+                for index in words.indices.dropFirst(start) where !words[index].isEmpty && words[index] != "\\" {
+                    guard words[index].hasPrefix("--") else {
+                        inFlags = false
+                        break
+                    }
+                    if words[index].hasPrefix("--mount=") { words[index] = scoped(words[index], scope: scope) }
+                }
+            }
+            if !comment && !trimmed.isEmpty { continued = trimmed.hasSuffix("\\") }
+            lines.append(words.joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }
 
-    /// One line's `--mount=` words of type cache, scoped.
-    static func scoped(_ line: String, scope: String) -> String {
-        var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        for index in words.indices where words[index].hasPrefix("--mount=") {
-            var fields = words[index].dropFirst("--mount=".count).split(separator: ",").map(String.init)
-            func value(_ keys: [String]) -> (Int, String)? {
-                for (position, field) in fields.enumerated() {
-                    let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
-                    if parts.count == 2, keys.contains(parts[0].lowercased()) { return (position, parts[1]) }
-                }
-                return nil
-            }
-            guard value(["type"])?.1.lowercased() == "cache" else { continue }
-            if let (position, id) = value(["id"]) {
-                fields[position] = "id=\(scope)-\(sanitized(id))"
-            } else if let (_, target) = value(["target", "dst", "destination"]) {
-                fields.append("id=\(scope)-\(sanitized(target))")
-            } else {
-                continue
-            }
-            words[index] = "--mount=" + fields.joined(separator: ",")
+    /// One `--mount=` flag, scoped when it is a cache mount (quotes around its value kept).
+    static func scoped(_ flag: String, scope: String) -> String {
+        var value = String(flag.dropFirst("--mount=".count))
+        var quote = ""
+        if let first = value.first, first == "\"" || first == "'", value.count >= 2, value.last == first {
+            quote = String(first)
+            value = String(value.dropFirst().dropLast())
         }
-        return words.joined(separator: " ")
+        var fields = value.split(separator: ",").map(String.init)
+        func field(_ keys: [String]) -> (Int, String)? {
+            for (position, field) in fields.enumerated() {
+                let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2, keys.contains(parts[0].lowercased()) { return (position, parts[1]) }
+            }
+            return nil
+        }
+        guard field(["type"])?.1.lowercased() == "cache" else { return flag }
+        if let (position, id) = field(["id"]) {
+            fields[position] = "id=\(scope)-\(sanitized(id))"
+        } else if let (_, target) = field(["target", "dst", "destination"]) {
+            fields.append("id=\(scope)-\(sanitized(target))")
+        } else {
+            return flag
+        }
+        return "--mount=" + quote + fields.joined(separator: ",") + quote
     }
 
-    /// `text` with every character outside `[A-Za-z0-9_.-]` made `_` (a cache id is a directory name to Buildah).
+    /// `text` with every character outside `[A-Za-z0-9_.-]` made `_` (a cache id is a directory name to Buildah);
+    /// `$`, `{` and `}` are kept, so that a build argument in the id (`id=$CACHE_ID`) is still expanded.
     static func sanitized(_ text: String) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-${}")
         return String(text.map { allowed.contains($0) ? $0 : "_" })
     }
 }

@@ -17,9 +17,9 @@ public struct PostgreSQLURL: Sendable, Equatable, CustomStringConvertible {
         case verifyCA = "verify-ca"
         /// TLS with the certificate and the host name checked.
         case verifyFull = "verify-full"
-        /// containerbench's default (no `sslmode` in the URL): `verify-full` whenever the server offers TLS, so a
-        /// certificate that does not check out is refused rather than used; plain TCP only when the server offers
-        /// no TLS at all (a loopback server, typically).
+        /// containerbench's default (no `sslmode` in the URL): `verify-full`, so a certificate that does not check
+        /// out is refused rather than used; plain TCP only to a loopback server that offers no TLS (an attacker on
+        /// the network could otherwise answer "no TLS" for a remote one and read the password).
         case verifiedIfOffered = "(default)"
 
         /// The modes a URL can name.
@@ -114,6 +114,22 @@ public struct PostgreSQLURL: Sendable, Equatable, CustomStringConvertible {
                 "sslrootcert=\(rootCertificate) is not used with sslmode=\(tls.rawValue): use verify-full (or leave "
                     + "sslmode out)")
         }
+    }
+
+    /// Whether a server that offers no TLS may be reached in plain TCP: `disable` and `prefer` (libpq's), and the
+    /// default for a loopback host without `sslrootcert` (naming a CA says TLS is wanted).
+    public var allowsPlainTCP: Bool {
+        switch tls {
+        case .disable, .prefer: return true
+        case .require, .verifyCA, .verifyFull: return false
+        case .verifiedIfOffered: return rootCertificate == nil && Self.isLoopback(host)
+        }
+    }
+
+    /// `localhost`, 127.0.0.0/8 or ::1.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     /// The password to log in with: the URL's, else `PGPASSWORD`, else the first matching line of the password

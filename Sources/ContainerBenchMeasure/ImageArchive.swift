@@ -78,12 +78,13 @@ struct ImageArchive {
             switch type {
             case UInt8(ascii: "L"), UInt8(ascii: "x"):
                 // GNU long name, or a PAX header that may carry `path=`: both name the next entry.
-                let data = (try? handle.read(upToCount: Int(size))) ?? Data()
+                // A name is at most a few KiB: a larger header record is not read whole.
+                let data = (try? handle.read(upToCount: Int(min(size, 1 << 20)))) ?? Data()
                 longName = type == UInt8(ascii: "L") ? Self.text(ArraySlice(data)) : Self.paxPath(data)
                 if type == UInt8(ascii: "x") { longLink = Self.paxPath(data, key: "linkpath") }
             case UInt8(ascii: "K"):
                 // GNU long link target of the next entry.
-                let data = (try? handle.read(upToCount: Int(size))) ?? Data()
+                let data = (try? handle.read(upToCount: Int(min(size, 1 << 20)))) ?? Data()
                 longLink = Self.text(ArraySlice(data))
             case UInt8(ascii: "0"), 0:
                 entries.append(Entry(name: name, offset: dataOffset, size: size))

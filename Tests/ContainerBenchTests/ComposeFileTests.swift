@@ -318,7 +318,7 @@ struct ComposeFileTests {
         let started = Date()
         let error = try #require(throws: ConfigError.self) { _ = try Self.parse(text) }
         #expect(error.description.contains("merge keys expand to more than"), "\(error)")
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 20)
         // A real file's merges (a shared block merged into a few services) are far below the budget.
         let shared = """
             x-common: &common {restart: unless-stopped, environment: {A: "1"}}

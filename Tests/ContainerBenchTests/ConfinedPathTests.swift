@@ -23,6 +23,8 @@ struct ConfinedPathTests {
             atPath: directory.path + "/svc/abs-link", withDestinationPath: directory.path + "/host-file.txt")
         try files.createSymbolicLink(atPath: directory.path + "/svc/dir-link", withDestinationPath: "..")
         try files.createSymbolicLink(
+            atPath: directory.path + "/svc/dangling", withDestinationPath: directory.path + "/not-yet/authorized_keys")
+        try files.createSymbolicLink(
             atPath: directory.path + "/svc/in-link", withDestinationPath: "sub/requirements.txt")
         return directory
     }
@@ -45,6 +47,7 @@ struct ConfinedPathTests {
             ("abs-link", true, "leads out of the folder through a symlink"),
             ("dir-link/host-file.txt", true, "leads out of the folder through a symlink"),
             ("dir-link/new.txt", false, "leads out of the folder through a symlink"),
+            ("dangling", false, "is a symlink that leads to no file"),
             ("missing.txt", true, "does not exist"),
             ("", true, "is empty"),
         ]

@@ -110,9 +110,19 @@ struct HistoryPostgreSQLTLSTests {
         #expect(refused.code == .cannotConnect)
         #expect(refused.description.contains("does not offer TLS"), "\(refused)")
         #expect(refused.description.contains("nothing was sent in plain text"), "\(refused)")
-        // The default (no sslmode) against a server without TLS: plain TCP, as libpq's prefer.
+        // The default (no sslmode) against a loopback server without TLS: plain TCP, as libpq's prefer; a remote
+        // host, or a URL naming a CA, would be refused the same way (no downgrade by whoever answers "no TLS").
         let byDefault = plain.replacingOccurrences(of: "?sslmode=disable", with: "")
         #expect(Self.openError(byDefault) == nil)
+        let withCA = byDefault + "?sslrootcert=/etc/ssl/certs/ca-certificates.crt"
+        #expect(Self.openError(withCA)?.description.contains("does not offer TLS") == true)
+        for (host, plainAllowed) in [
+            ("127.0.0.1", true), ("localhost", true), ("[::1]", true), ("db.internal", false), ("10.0.0.7", false),
+        ] {
+            let url = try PostgreSQLURL("postgresql://ci@\(host)/bench")
+            #expect(url.allowsPlainTCP == plainAllowed, "\(host)")
+            #expect(try PostgreSQLURL("postgresql://ci@\(host)/bench?sslmode=prefer").allowsPlainTCP, "\(host)")
+        }
     }
 
     @Test("without a password in the URL: PGPASSWORD, then the password file (only when private), matched as libpq")

@@ -5,7 +5,7 @@ import Testing
 
 @testable import ContainerBench
 
-/// The measuring lock (docs/security.md): one per engine, in a folder private to this user, never through a
+/// The measuring lock (docs/security.md): one per engine, in a checked folder every user shares, never through a
 /// symlink.
 @Suite("Host lock")
 struct HostLockTests {
@@ -28,11 +28,11 @@ struct HostLockTests {
         #expect(throws: HostLockError.self) { try HostLock(path: directory.path + "/a.lock") }
         let other = try HostLock(path: directory.path + "/b.lock")
         var info = stat()
-        #expect(stat(held.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(stat(held.path, &info) == 0 && info.st_mode & 0o777 == 0o644, "others may open it to wait their turn")
         _ = other
     }
 
-    @Test("a lock file that is a symlink, and a folder others can write to or that is a symlink, are refused")
+    @Test("a lock file that is a symlink or a FIFO, and a folder that is a symlink or not sticky, are refused")
     func privateAndNoSymlinks() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -50,13 +50,20 @@ struct HostLockTests {
         let open = directory.path + "/open"
         mkdir(open, 0o777)
         chmod(open, 0o777)
-        #expect(throws: HostLockError.self) { try HostLock.checkedFolder(open) }
-        try FileManager.default.createSymbolicLink(atPath: directory.path + "/linked", withDestinationPath: open)
+        #expect(throws: HostLockError.self, "others may replace files in it") { try HostLock.checkedFolder(open) }
+        let shared = directory.path + "/shared"
+        mkdir(shared, 0o1777)
+        chmod(shared, 0o1777)
+        #expect(try HostLock.checkedFolder(shared) == shared, "sticky, as /tmp: every user's locks side by side")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/linked", withDestinationPath: shared)
         #expect(throws: HostLockError.self) { try HostLock.checkedFolder(directory.path + "/linked") }
         let made = try HostLock.checkedFolder(directory.path + "/fresh")
         var info = stat()
-        #expect(lstat(made, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(lstat(made, &info) == 0 && info.st_mode & 0o7777 == 0o1777)
+        // A FIFO planted as the lock file is refused (never blocked on).
+        mkfifo(shared + "/fifo.lock", 0o666)
+        #expect(throws: HostLockError.self) { try HostLock(path: shared + "/fifo.lock") }
         // The default folder passes its own check.
-        #expect(try HostLock.privateFolder().isEmpty == false)
+        #expect(try HostLock.lockFolder().isEmpty == false)
     }
 }

@@ -127,6 +127,26 @@ struct OwnershipTests {
         )
         #expect(lines[6] == "RUN --mount=type=secret,id=token cat /run/secrets/token", "secret ids are not cache ids")
         #expect(CacheMountScoping.rewrite("FROM scratch\nRUN true\n", scope: "cb-x") == "FROM scratch\nRUN true\n")
+        // Only the RUN's own flags: a --mount= in the command is the command's; quotes, build arguments kept.
+        let edges = CacheMountScoping.rewrite(
+            """
+            RUN podman run --mount=type=cache,target=/x img
+            RUN --mount="type=cache,target=/root/.cache/pip" --mount=type=cache,id=$CACHE,target=/c pip install x
+            ONBUILD RUN --mount=type=cache,target=/y true
+            RUN <<EOF
+            --mount=type=cache,target=/z
+            EOF
+            RUN ["sh", "-c", "--mount=type=cache,target=/q"]
+            """, scope: "cb-x")
+        let edgeLines = edges.split(separator: "\n").map(String.init)
+        #expect(edgeLines[0] == "RUN podman run --mount=type=cache,target=/x img")
+        #expect(
+            edgeLines[1]
+                == "RUN --mount=\"type=cache,target=/root/.cache/pip,id=cb-x-_root_.cache_pip\" "
+                + "--mount=type=cache,id=cb-x-$CACHE,target=/c pip install x")
+        #expect(edgeLines[2] == "ONBUILD RUN --mount=type=cache,target=/y true", "ONBUILD runs in another build")
+        #expect(edgeLines[4] == "--mount=type=cache,target=/z", "a heredoc body is not flags")
+        #expect(edgeLines[6] == #"RUN ["sh", "-c", "--mount=type=cache,target=/q"]"#)
     }
 
     @Test("a run's cleanup removes its own tags only; kept-image pruning keeps other runners' kept images")

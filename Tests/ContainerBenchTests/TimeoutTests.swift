@@ -63,14 +63,14 @@ struct TimeoutTests {
             #expect(error.description.contains("within 2 s (connect_timeout)"), "\(error)")
             #expect(!error.description.contains(":pw@"), "no password: \(error)")
         }
-        #expect(Date().timeIntervalSince(started) < 6)
+        #expect(Date().timeIntervalSince(started) < 10)
         // Every history command the same way: exit 4 within the limit.
         for arguments in [["history", "list"], ["report"], ["gc", "--prune-history"]] {
             let began = Date()
             let result = try await Binary.run(arguments + ["--history", url])
             #expect(result.exitCode == ExitStatus.infrastructureError.rawValue, "\(arguments): \(result.error)")
             #expect(result.error.contains("connect_timeout"), "\(arguments): \(result.error)")
-            #expect(Date().timeIntervalSince(began) < 8, "\(arguments)")
+            #expect(Date().timeIntervalSince(began) < 15, "\(arguments)")
         }
         _ = server
     }
@@ -88,7 +88,7 @@ struct TimeoutTests {
                 error.description.contains("query_timeout") || error.description.contains("statement timeout"),
                 "\(error)")
         }
-        #expect(Date().timeIntervalSince(started) < 6)
+        #expect(Date().timeIntervalSince(started) < 15)
         try PostgreSQLHistoryStore.executeRaw("SELECT 1", at: url)
     }
 

@@ -118,12 +118,21 @@ struct CorpusTests {
         // The worker's compose entry has no healthcheck and its image's HEALTHCHECK builds its URL at run time: no
         // health path is known, so ready is its first HTTP answer (its 404 on /).
         #expect(record.trials.filter { $0.service == "worker" }.allSatisfy { ($0.phases.ready ?? 99) < 5 })
-        for service in ["api", "dashboard", "worker"] {
-            try? await EngineRequirement.engine().removeImage("containerbench/\(service):compose")
-        }
+        for service in ["api", "dashboard", "worker"] { try await Self.removeImages(of: service) }
     }
 
     static func removeImage(_ driver: String) async throws {
-        try? await EngineRequirement.engine().removeImage("containerbench/app:\(driver)")
+        try await removeImages(of: "app")
+    }
+
+    /// Every tag a run left of `service` (a run removes its own `containerbench/SERVICE:DRIVER-RUNID` tags when it
+    /// ends; a failed one may not) and its kept images.
+    static func removeImages(of service: String) async throws {
+        let engine = try await EngineRequirement.engine()
+        for repository in [ImageTag.repository(service: service), KeptImages.repository(service: service)] {
+            for tag in (try? await engine.imageTags(repository: repository)) ?? [] {
+                try? await engine.removeImage(tag)
+            }
+        }
     }
 }

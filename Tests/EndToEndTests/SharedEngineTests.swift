@@ -7,7 +7,8 @@ import Testing
 /// own runner (one reaches the shared dockerd through the unix socket, the other through ssh), measuring a service
 /// of the same name with both drivers. Each copy of the fixture listens on a port of its own, so a runner that
 /// measured the other's image would time out on its own port: both completing with every trial ready is the proof
-/// that each measured its own images.
+/// that each measured its own images. Each workspace has a lock file of its own (`FaultFixture.lock`): the two
+/// binaries stand for runners on two hosts, which share an engine but no lock.
 @Suite("Shared engine: two runners at once (binary, engine)", .serialized, .enabled(if: RemoteEngines.required))
 struct SharedEngineTests {
     @Test("two runners build and measure the same service at once: both finish on their own images, nothing is left")

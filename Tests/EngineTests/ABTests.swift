@@ -48,8 +48,10 @@ struct ABTests {
 
     /// Removes the images `ab` tagged for `name` (and only those).
     static func removeImages(_ name: String) async {
-        for driver in ["a", "b"] {
-            _ = try? await ProcessRunner.run("/usr/bin/docker", ["rmi", "--force", "containerbench/\(name):\(driver)"])
+        // A comparison removes its own run tags (`containerbench/NAME:a-RUNID`); a failed one may leave them.
+        guard let engine = try? DockerEngine(socketPath: "/var/run/docker.sock") else { return }
+        for tag in (try? await engine.imageTags(repository: ImageTag.repository(service: name))) ?? [] {
+            try? await engine.removeImage(tag)
         }
     }
 

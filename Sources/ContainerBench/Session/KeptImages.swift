@@ -5,7 +5,7 @@ import Foundation
 
 /// The images runs were measured on, kept (tagged, labelled as containerbench's) so that a later run's alert can be
 /// confirmed by an A/B of the baseline's very image against the current one, on the same machine in one sitting.
-/// A rebuild moves `containerbench/SERVICE:DRIVER` to the new image; the kept tag holds the old one.
+/// A run's own tags (`containerbench/SERVICE:DRIVER-RUNID`) go when it ends; the kept tag holds its image.
 ///
 /// Retention: the newest `keep` completed runs' images per service × driver, plus those of runs a named baseline
 /// refers to; older kept tags are removed at the end of each run (and by `gc --images`). Images are large (hundreds

@@ -57,8 +57,8 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
                 let sql = PostgreSQLConnection(
                     connection: open.connection, pending: open.pending, logger: logger, timeout: seconds)
                 try sql.execute("SET statement_timeout = \(seconds * 1000)", [])
+                defer { _ = try? sql.execute("SET statement_timeout = \(url.queryTimeout * 1000)", []) }
                 try sql.execute("VACUUM trial_timelines", [])
-                try sql.execute("SET statement_timeout = \(url.queryTimeout * 1000)", [])
             } catch {
                 throw translate(error, runID: nil)
             }
@@ -99,7 +99,9 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password(), database: url.database,
             tls: try tls())
-        configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
+        // postgres-nio's own limit is a backstop only: the deadline below (the same connect_timeout over the whole
+        // opening) fires first and says which limit it was.
+        configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout) + 5)
         // The server cancels a statement that outlives the client's patience too.
         configuration.options.additionalStartupParameters = [("statement_timeout", "\(url.queryTimeout * 1000)")]
         if let schema = url.schema {
@@ -141,9 +143,9 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         }
         do {
             let context = try NIOSSLContext(configuration: configuration)
-            // Only libpq's prefer and the default fall back to plain TCP, and only when the server offers no TLS:
-            // a certificate that fails its check is an error either way.
-            return url.tls == .prefer || url.tls == .verifiedIfOffered ? .prefer(context) : .require(context)
+            // Only libpq's prefer, and the default for a loopback server, fall back to plain TCP when the server
+            // offers no TLS; a certificate that fails its check is an error either way.
+            return url.allowsPlainTCP ? .prefer(context) : .require(context)
         } catch {
             throw HistoryError(.cannotConnect, path: location, detail: "cannot set up TLS: \(error)")
         }
@@ -198,9 +200,9 @@ final class PostgreSQLHistoryDatabase: HistoryDatabase {
         case .sslUnsupported:
             return HistoryError(
                 .cannotConnect, path: "",
-                detail: "the server does not offer TLS, which the URL's sslmode requires: nothing was sent in plain "
-                    + "text (enable ssl on the server, or sslmode=disable for a server you reach only over a trusted "
-                    + "network)")
+                detail: "the server does not offer TLS, which the URL requires (its sslmode, or by default for a "
+                    + "server that is not on this machine): nothing was sent in plain text (enable ssl on the "
+                    + "server, or sslmode=prefer or disable for a server you reach only over a trusted network)")
         case .connectionError, .failedToAddSSLHandler:
             let underlying = error.underlying.map { "\($0)" } ?? "no connection"
             if let tls = error.underlying.flatMap(Self.certificateProblem) {

@@ -45,6 +45,11 @@ public enum ConfinedPath {
         } else if mustExist {
             throw refuse("does not exist")
         } else {
+            // A symlink that leads nowhere (yet) would be followed by the write that creates its target.
+            var info = stat()
+            if lstat(joined, &info) == 0 {
+                throw refuse("is a symlink that leads to no file (a write would create its target wherever it points)")
+            }
             let folder = URL(fileURLWithPath: joined).deletingLastPathComponent().path
             guard let realFolder = realPath(folder) else { throw refuse("is in a folder that does not exist") }
             resolved = realFolder + "/" + URL(fileURLWithPath: joined).lastPathComponent
