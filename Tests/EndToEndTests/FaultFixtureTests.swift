@@ -154,12 +154,15 @@ struct FaultFixture {
         try await DockerEngine(socketPath: socket).containers(withLabel: label)
     }
 
-    /// Removes the images the suite's services got (every `containerbench/NAME:…` tag) from the shared engine.
+    /// Removes the images the suite's services got (every `containerbench/NAME:…` tag, and the kept images of its
+    /// runs) from the shared engine.
     static func removeImages(services: [String]) async {
         guard let engine = try? DockerEngine(socketPath: "/var/run/docker.sock") else { return }
         for service in services {
-            for tag in (try? await engine.imageTags(repository: ImageTag.repository(service: service))) ?? [] {
-                try? await engine.removeImage(tag)
+            for repository in [ImageTag.repository(service: service), KeptImages.repository(service: service)] {
+                for tag in (try? await engine.imageTags(repository: repository)) ?? [] {
+                    try? await engine.removeImage(tag)
+                }
             }
         }
     }
