@@ -17,7 +17,6 @@ poll=${HARNESS_POLL:-0.1}
 out=${HARNESS_OUT:-$root/results/harness/$(date -u +%Y%m%dT%H%M%SZ)}
 export CONTAINERBENCH_LOCK=${CONTAINERBENCH_LOCK:-/tmp/containerbench-harness-$(id -u).lock}
 name=containerbench-harness-competitor-$$
-image=containerbench/harness-fixture:uv-warm  # the tag containerbench gives a warm build
 
 for tool in hyperfine curl docker python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (make setup installs hyperfine)" >&2; exit 1; }
@@ -63,6 +62,11 @@ cb_run() {
 echo "containerbench: $small trials (builds the image), then $runs trials"
 cb_run "$small" cb-small
 cb_run "$runs" cb-large
+# A run removes its own tags when it ends and keeps the image it measured as containerbench-kept/SERVICE:DRIVER-RUNID
+# (docs/security.md): the competitor times that very image. Run ids sort by time: the newest is the large run's.
+kept=$(docker images containerbench-kept/harness-fixture --format '{{.Tag}}' | grep '^uv-' | sort | tail -1)
+[[ -n $kept ]] || { echo "run.sh: containerbench kept no image of harness-fixture" >&2; exit 1; }
+image=containerbench-kept/harness-fixture:$kept
 
 # The competitor on the same image: hyperfine times docker run -d + curl loop; the previous container's
 # stamp is collected and the container removed in --prepare, outside the timed command.
